@@ -1,0 +1,104 @@
+package io.sluice.sink;
+
+import io.delta.tables.DeltaTable;
+import io.delta.tables.DeltaTableBuilder;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.delta.DeltaLog;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Creates Sluice's tables and evolves them: a table that exists gets the new nullable columns of its spec appended
+ * (metadata only, no data rewritten); a column that changed type or disappeared is refused, because contracts only
+ * evolve compatibly.
+ */
+public final class DeltaTables
+{
+    private final SparkSession spark;
+
+    public DeltaTables(SparkSession spark)
+    {
+        this.spark = requireNonNull(spark, "spark is null");
+    }
+
+    public void ensure(TableSpec spec)
+    {
+        requireNonNull(spec, "spec is null");
+        if (!DeltaTable.isDeltaTable(spark, spec.location())) {
+            DeltaTableBuilder builder = DeltaTable.createIfNotExists(spark)
+                    .location(spec.location())
+                    .addColumns(spec.schema())
+                    .partitionedBy(spec.partitionColumns().toArray(String[]::new));
+            for (Map.Entry<String, String> property : TableProperties.forTable(spec.appendOnly()).entrySet()) {
+                builder = builder.property(property.getKey(), property.getValue());
+            }
+            builder.execute();
+            return;
+        }
+        StructType existing = DeltaTable.forPath(spark, spec.location()).toDF().schema();
+        List<StructField> added = new ArrayList<>();
+        for (StructField field : spec.schema().fields()) {
+            Optional<StructField> current = find(existing, field.name());
+            if (current.isEmpty()) {
+                added.add(field);
+            }
+            else if (!current.get().dataType().sameType(field.dataType()) && !widensStruct(current.get(), field)) {
+                throw new IllegalStateException("Cannot evolve table %s: column %s is %s in the table but %s in its contract"
+                        .formatted(spec.name(), field.name(), current.get().dataType().simpleString(), field.dataType().simpleString()));
+            }
+        }
+        if (!added.isEmpty()) {
+            StringBuilder columns = new StringBuilder();
+            for (StructField field : added) {
+                if (columns.length() > 0) {
+                    columns.append(", ");
+                }
+                columns.append('`').append(field.name()).append("` ").append(field.dataType().sql());
+            }
+            spark.sql("ALTER TABLE delta.`%s` ADD COLUMNS (%s)".formatted(spec.location(), columns));
+        }
+    }
+
+    /**
+     * The version this table recorded for an idempotent writer, if any: a batch whose version is at most this one
+     * was already committed and must not be written again.
+     */
+    public Optional<Long> committedVersion(String location, String appId)
+    {
+        DeltaLog log = DeltaLog.forTable(spark, location);
+        scala.Option<Object> version = log.update(false, scala.Option.empty(), scala.Option.empty()).transactions().get(appId);
+        return version.isDefined() ? Optional.of((Long) version.get()) : Optional.empty();
+    }
+
+    private static Optional<StructField> find(StructType schema, String name)
+    {
+        for (StructField field : schema.fields()) {
+            if (field.name().equals(name)) {
+                return Optional.of(field);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A nested struct that gained optional fields is a compatible change; Delta evolves it on write with mergeSchema. */
+    private static boolean widensStruct(StructField current, StructField wanted)
+    {
+        if (!(current.dataType() instanceof StructType currentStruct) || !(wanted.dataType() instanceof StructType wantedStruct)) {
+            return false;
+        }
+        for (StructField field : currentStruct.fields()) {
+            Optional<StructField> match = find(wantedStruct, field.name());
+            if (match.isEmpty() || !(match.get().dataType().sameType(field.dataType()) || widensStruct(field, match.get()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,140 @@
+package io.sluice.sink;
+
+import io.delta.tables.DeltaTable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Observation;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+
+/**
+ * Writes a micro-batch to a Delta table exactly once. Each write carries Delta's idempotent-writer marker
+ * ({@code txnAppId}, {@code txnVersion} = batch id): when Spark re-executes a batch after a crash, the table already
+ * holds the marker and the write is skipped. Row counts come from an {@link Observation} on the write itself, so
+ * counting costs no second pass; a skipped write is counted from its (deterministic) input instead.
+ */
+public final class IdempotentDeltaWriter
+{
+    /** Session settings Delta reads to make a MERGE idempotent (the writer options only apply to appends). */
+    private static final String MERGE_TXN_APP_ID = "spark.databricks.delta.write.txnAppId";
+    private static final String MERGE_TXN_VERSION = "spark.databricks.delta.write.txnVersion";
+
+    private final SparkSession spark;
+    private final DeltaTables tables;
+
+    public IdempotentDeltaWriter(SparkSession spark)
+    {
+        this.spark = requireNonNull(spark, "spark is null");
+        this.tables = new DeltaTables(spark);
+    }
+
+    /** How many rows a write put in the table, and whether an earlier attempt of the same batch had already done it. */
+    public record WriteResult(long rows, boolean alreadyCommitted) {}
+
+    public WriteResult append(Dataset<Row> rows, TableSpec table, String appId, long version)
+    {
+        requireNonNull(rows, "rows is null");
+        requireNonNull(table, "table is null");
+        requireNonNull(appId, "appId is null");
+        if (isCommitted(table, appId, version)) {
+            return new WriteResult(rows.count(), true);
+        }
+        Observation observation = new Observation("rows_" + table.name());
+        rows.observe(observation, count(lit(1)).as("rows"))
+                .write()
+                .format("delta")
+                .mode("append")
+                .option("txnAppId", appId)
+                .option("txnVersion", version)
+                .save(table.location());
+        try {
+            return new WriteResult(((Number) observation.getAsJava().get("rows")).longValue(), false);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while counting rows written to " + table.name(), e);
+        }
+    }
+
+    /**
+     * Inserts the rows whose key is not yet in the table, looking only at the partitions the rows belong to, so the
+     * cost follows the size of those partitions, not of the table.
+     *
+     * @param keyColumn a column whose value identifies a row (the event id)
+     * @param originColumn a column that tells this batch's rows from earlier ones (the source sequence number), used
+     *         to recount a MERGE that an earlier attempt already committed
+     * @return rows inserted
+     */
+    public WriteResult insertNew(Dataset<Row> rows, TableSpec table, String keyColumn, String originColumn, String appId, long version)
+    {
+        requireNonNull(rows, "rows is null");
+        requireNonNull(table, "table is null");
+        String partitionFilter = partitionFilter(rows, table);
+        if (isCommitted(table, appId, version)) {
+            long inserted = DeltaTable.forPath(spark, table.location()).toDF()
+                    .where(partitionFilter)
+                    .join(rows.select(col(keyColumn), col(originColumn)), new String[] {keyColumn, originColumn})
+                    .count();
+            return new WriteResult(inserted, true);
+        }
+        String condition = "t.`%s` = s.`%s`".formatted(keyColumn, keyColumn)
+                + table.partitionColumns().stream().map(column -> " AND t.`%s` = s.`%s`".formatted(column, column)).collect(Collectors.joining())
+                + " AND " + partitionFilter.replace("`", "t.`");
+        spark.conf().set(MERGE_TXN_APP_ID, appId);
+        spark.conf().set(MERGE_TXN_VERSION, Long.toString(version));
+        try {
+            Row metrics = DeltaTable.forPath(spark, table.location()).as("t")
+                    .merge(rows.as("s"), condition)
+                    .whenNotMatched().insertAll()
+                    .execute()
+                    .first();
+            return new WriteResult(((Number) metrics.getAs("num_inserted_rows")).longValue(), false);
+        }
+        finally {
+            spark.conf().unset(MERGE_TXN_APP_ID);
+            spark.conf().unset(MERGE_TXN_VERSION);
+        }
+    }
+
+    private boolean isCommitted(TableSpec table, String appId, long version)
+    {
+        Optional<Long> committed = tables.committedVersion(table.location(), appId);
+        return committed.isPresent() && committed.get() >= version;
+    }
+
+    /** A literal predicate on the partition columns ({@code `event_date` IN (...) AND ...}) so Delta prunes files. */
+    private static String partitionFilter(Dataset<Row> rows, TableSpec table)
+    {
+        if (table.partitionColumns().isEmpty()) {
+            return "true";
+        }
+        List<Row> values = rows.select(table.partitionColumns().stream().map(column -> col(column).cast("string")).toArray(org.apache.spark.sql.Column[]::new))
+                .distinct()
+                .collectAsList();
+        if (values.isEmpty()) {
+            return "false";
+        }
+        return values.stream()
+                .map(row -> {
+                    StringBuilder clause = new StringBuilder("(");
+                    for (int i = 0; i < table.partitionColumns().size(); i++) {
+                        if (i > 0) {
+                            clause.append(" AND ");
+                        }
+                        String column = table.partitionColumns().get(i);
+                        clause.append(row.isNullAt(i) ? "`%s` IS NULL".formatted(column)
+                                : "`%s` = '%s'".formatted(column, row.getString(i).replace("'", "''")));
+                    }
+                    return clause.append(')').toString();
+                })
+                .collect(Collectors.joining(" OR ", "(", ")"));
+    }
+}

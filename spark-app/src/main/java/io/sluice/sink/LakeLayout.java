@@ -1,0 +1,64 @@
+package io.sluice.sink;
+
+import java.nio.file.Path;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Where each table and checkpoint lives. Local paths are made absolute so that Spark never resolves them against
+ * its warehouse directory; URIs ({@code s3a://}, {@code file://}) are kept as written.
+ */
+public record LakeLayout(String lakeRoot, String checkpointRoot)
+{
+    public LakeLayout
+    {
+        lakeRoot = normalize(requireNonNull(lakeRoot, "lakeRoot is null"));
+        checkpointRoot = normalize(requireNonNull(checkpointRoot, "checkpointRoot is null"));
+    }
+
+    public String bronze(String table)
+    {
+        return child(lakeRoot, "bronze", table);
+    }
+
+    public String silver(String table)
+    {
+        return child(lakeRoot, "silver", table);
+    }
+
+    public String quarantine(String table)
+    {
+        return child(lakeRoot, "quarantine", table);
+    }
+
+    public String audit(String table)
+    {
+        return child(lakeRoot, "audit", table);
+    }
+
+    public String checkpoint(String queryName)
+    {
+        return child(checkpointRoot, queryName);
+    }
+
+    private static String child(String root, String... parts)
+    {
+        StringBuilder path = new StringBuilder(root);
+        for (String part : parts) {
+            if (part.isEmpty() || part.contains("/") || part.contains("..")) {
+                throw new IllegalArgumentException("Invalid path element: " + part);
+            }
+            path.append('/').append(part);
+        }
+        return path.toString();
+    }
+
+    private static String normalize(String location)
+    {
+        String trimmed = location.endsWith("/") ? location.substring(0, location.length() - 1) : location;
+        if (trimmed.contains("://")) {
+            return trimmed;
+        }
+        return Path.of(trimmed).toAbsolutePath().normalize().toString();
+    }
+}

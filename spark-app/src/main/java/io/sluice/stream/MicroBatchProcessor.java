@@ -1,0 +1,230 @@
+package io.sluice.stream;
+
+import io.sluice.config.LatePolicy;
+import io.sluice.pipeline.ContractEnforcer;
+import io.sluice.pipeline.DedupStatus;
+import io.sluice.pipeline.EnforcedBatch;
+import io.sluice.pipeline.EnvelopeColumns;
+import io.sluice.pipeline.EventDeduplicator;
+import io.sluice.pipeline.RawRecordColumns;
+import io.sluice.pipeline.SilverColumns;
+import io.sluice.sink.AuditLog;
+import io.sluice.sink.BatchReport;
+import io.sluice.sink.BronzeRecords;
+import io.sluice.sink.IdempotentDeltaWriter;
+import io.sluice.sink.ShardRange;
+import io.sluice.sink.SluiceTables;
+import io.sluice.sink.TableSpec;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lpad;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+
+/**
+ * Writes one micro-batch of labelled records (see {@link EventDeduplicator}) to every table, exactly once:
+ * bronze gets all records, silver the new and late-but-unseen events, quarantine the invalid ones, and the audit
+ * log one row with the batch's offsets and accounting. Each table write is idempotent on (query id, batch id), so a
+ * batch Spark re-executes after a crash writes nothing twice.
+ */
+public final class MicroBatchProcessor
+        implements VoidFunction2<Dataset<Row>, Long>
+{
+    private static final long serialVersionUID = 1L;
+    /** Spark sets this local property on the thread that runs a streaming query's batches; it survives restarts. */
+    private static final String QUERY_ID_PROPERTY = "sql.streaming.queryId";
+    private static final int SEQUENCE_NUMBER_WIDTH = 64;
+
+    private final transient ContractEnforcer enforcer;
+    private final transient SluiceTables tables;
+    private final LatePolicy latePolicy;
+    private final transient Consumer<BatchReport> listener;
+    private final transient Clock clock;
+
+    public MicroBatchProcessor(ContractEnforcer enforcer, SluiceTables tables, LatePolicy latePolicy, Consumer<BatchReport> listener, Clock clock)
+    {
+        this.enforcer = requireNonNull(enforcer, "enforcer is null");
+        this.tables = requireNonNull(tables, "tables is null");
+        this.latePolicy = requireNonNull(latePolicy, "latePolicy is null");
+        this.listener = requireNonNull(listener, "listener is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    @Override
+    public void call(Dataset<Row> labelled, Long batchId)
+    {
+        SparkSession spark = labelled.sparkSession();
+        String queryId = Optional.ofNullable(spark.sparkContext().getLocalProperty(QUERY_ID_PROPERTY))
+                .orElseThrow(() -> new IllegalStateException("Cannot write a batch outside a streaming query: no query id"));
+        Instant startedAt = clock.instant();
+        Timestamp ingestTime = Timestamp.from(startedAt);
+        IdempotentDeltaWriter writer = new IdempotentDeltaWriter(spark);
+
+        Dataset<Row> routed = enforcer.route(labelled, lit(ingestTime)).persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            Statistics statistics = Statistics.of(routed);
+            if (statistics.read() == 0) {
+                return;
+            }
+            boolean replayed = writer.append(BronzeRecords.fromRaw(routed, ingestTime), tables.bronze(), appId(queryId, "bronze"), batchId).alreadyCommitted();
+
+            Map<String, Long> silverRows = new TreeMap<>();
+            EnforcedBatch onTime = enforcer.split(routed.filter(status().isin(DedupStatus.NEW.name(), DedupStatus.UNKEYED.name())));
+            for (Map.Entry<String, Dataset<Row>> table : onTime.silver().entrySet()) {
+                IdempotentDeltaWriter.WriteResult result = writer.append(table.getValue(), tables.silver(table.getKey()),
+                        appId(queryId, "silver:" + table.getKey()), batchId);
+                silverRows.put(table.getKey(), result.rows());
+                replayed |= result.alreadyCommitted();
+            }
+
+            long duplicates = statistics.count(DedupStatus.DUPLICATE);
+            Dataset<Row> quarantine = onTime.quarantine();
+            long late = statistics.count(DedupStatus.LATE);
+            if (late > 0) {
+                Dataset<Row> lateRows = routed.filter(status().equalTo(DedupStatus.LATE.name()));
+                EnforcedBatch lateBatch = latePolicy == LatePolicy.MERGE ? enforcer.split(lateRows) : enforcer.splitAsLate(lateRows);
+                for (Map.Entry<String, Dataset<Row>> table : lateBatch.silver().entrySet()) {
+                    Dataset<Row> rows = table.getValue();
+                    long candidates = rows.count();
+                    if (candidates == 0) {
+                        continue;
+                    }
+                    TableSpec spec = tables.silver(table.getKey());
+                    IdempotentDeltaWriter.WriteResult result = writer.insertNew(rows, spec, SilverColumns.EVENT_ID,
+                            SilverColumns.INGEST_SEQUENCE_NUMBER, appId(queryId, "late:" + table.getKey()), batchId);
+                    silverRows.merge(table.getKey(), result.rows(), Long::sum);
+                    duplicates += candidates - result.rows();
+                    replayed |= result.alreadyCommitted();
+                }
+                quarantine = quarantine.unionByName(lateBatch.quarantine());
+            }
+            IdempotentDeltaWriter.WriteResult quarantined = writer.append(quarantine, tables.quarantine(), appId(queryId, "quarantine"), batchId);
+            replayed |= quarantined.alreadyCommitted();
+
+            BatchReport report = new BatchReport(batchId, statistics.read(), silverRows, duplicates, late, quarantined.rows(),
+                    statistics.shardRanges(), statistics.maxArrivalTime(), statistics.maxEventTime(), startedAt,
+                    Duration.between(startedAt, clock.instant()), replayed);
+            writer.append(AuditLog.rows(spark, queryId, report), tables.audit(), appId(queryId, "audit"), batchId);
+            listener.accept(report);
+        }
+        finally {
+            routed.unpersist();
+        }
+    }
+
+    private static Column status()
+    {
+        return col(EventDeduplicator.STATUS_COLUMN);
+    }
+
+    /** Delta's idempotent-writer id for one table of one query; a new checkpoint has a new query id, so a new app id. */
+    private static String appId(String queryId, String table)
+    {
+        return "sluice:" + queryId + ":" + table;
+    }
+
+    /** Counts per dedup status and per shard, from one aggregation over the batch. */
+    private record Statistics(Map<DedupStatus, Long> byStatus, List<ShardRange> shardRanges, Optional<Instant> maxArrivalTime,
+            Optional<Instant> maxEventTime)
+    {
+        static Statistics of(Dataset<Row> routed)
+        {
+            // Sequence numbers are decimal strings of up to 56 digits (more with a sub-record suffix): left-padding
+            // makes their string order the numeric order.
+            Column sequence = lpad(col(RawRecordColumns.SEQUENCE_NUMBER), SEQUENCE_NUMBER_WIDTH, "0");
+            List<Row> rows = routed
+                    .groupBy(coalesce(col(RawRecordColumns.SHARD_ID), lit("")).as("shard"), status().as("status"))
+                    .agg(count(lit(1)).as("records"),
+                            min(sequence).as("first"),
+                            max(sequence).as("last"),
+                            max(col(RawRecordColumns.APPROXIMATE_ARRIVAL_TIMESTAMP)).as("max_arrival"),
+                            max(col(EnvelopeColumns.EVENT_TIME)).as("max_event_time"))
+                    .collectAsList();
+            Map<DedupStatus, Long> byStatus = new EnumMap<>(DedupStatus.class);
+            Map<String, ShardRange> ranges = new LinkedHashMap<>();
+            Timestamp maxArrival = null;
+            Timestamp maxEvent = null;
+            for (Row row : rows) {
+                long records = row.getLong(2);
+                byStatus.merge(DedupStatus.valueOf(row.getString(1)), records, Long::sum);
+                String shard = row.getString(0);
+                String first = unpad(row.getString(3));
+                String last = unpad(row.getString(4));
+                ranges.merge(shard, new ShardRange(shard, first, last, records), (left, right) -> new ShardRange(shard,
+                        lower(left.firstSequenceNumber(), right.firstSequenceNumber()),
+                        higher(left.lastSequenceNumber(), right.lastSequenceNumber()),
+                        left.records() + right.records()));
+                maxArrival = later(maxArrival, row.getTimestamp(5));
+                maxEvent = later(maxEvent, row.getTimestamp(6));
+            }
+            return new Statistics(byStatus, new ArrayList<>(ranges.values()),
+                    Optional.ofNullable(maxArrival).map(Timestamp::toInstant), Optional.ofNullable(maxEvent).map(Timestamp::toInstant));
+        }
+
+        long count(DedupStatus status)
+        {
+            return byStatus.getOrDefault(status, 0L);
+        }
+
+        long read()
+        {
+            return byStatus.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        private static String unpad(String padded)
+        {
+            if (padded == null) {
+                return "";
+            }
+            String stripped = padded.replaceFirst("^0+(?=.)", "");
+            return stripped;
+        }
+
+        private static String lower(String left, String right)
+        {
+            return compareSequence(left, right) <= 0 ? left : right;
+        }
+
+        private static String higher(String left, String right)
+        {
+            return compareSequence(left, right) >= 0 ? left : right;
+        }
+
+        private static int compareSequence(String left, String right)
+        {
+            int byLength = Integer.compare(left.length(), right.length());
+            return byLength != 0 ? byLength : left.compareTo(right);
+        }
+
+        private static Timestamp later(Timestamp current, Timestamp candidate)
+        {
+            if (candidate == null) {
+                return current;
+            }
+            return current == null || candidate.after(current) ? candidate : current;
+        }
+    }
+}
