@@ -1,14 +1,5 @@
 package io.sluice.pipeline;
 
-<<<<<<< HEAD
-/** Envelope columns the stages after parsing rely on. */
-public final class EnvelopeColumns
-{
-    /** The CloudEvents {@code id}; null when absent or not a string. */
-    public static final String EVENT_ID = "event_id";
-    /** The CloudEvents {@code time} as a timestamp; null when absent or not RFC 3339. */
-    public static final String EVENT_TIME = "event_time";
-=======
 /** Columns {@link EnvelopeParser} adds to the raw record columns. */
 public final class EnvelopeColumns
 {
@@ -35,7 +26,6 @@ public final class EnvelopeColumns
     static final String DATACONTENTTYPE = "datacontenttype";
     static final String DATA = "data";
     static final String CORRUPT = "_corrupt$";
->>>>>>> contracts
 
     private EnvelopeColumns() {}
 }

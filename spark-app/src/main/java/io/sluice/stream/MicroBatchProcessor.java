@@ -6,6 +6,7 @@ import io.sluice.pipeline.DedupStatus;
 import io.sluice.pipeline.EnforcedBatch;
 import io.sluice.pipeline.EnvelopeColumns;
 import io.sluice.pipeline.EventDeduplicator;
+import io.sluice.pipeline.LateEvents;
 import io.sluice.pipeline.RawRecordColumns;
 import io.sluice.pipeline.SilverColumns;
 import io.sluice.sink.AuditLog;
@@ -100,12 +101,12 @@ public final class MicroBatchProcessor
                 replayed |= result.alreadyCommitted();
             }
 
-            long duplicates = statistics.count(DedupStatus.DUPLICATE);
+            long duplicates = statistics.countOf(DedupStatus.DUPLICATE);
             Dataset<Row> quarantine = onTime.quarantine();
-            long late = statistics.count(DedupStatus.LATE);
+            long late = statistics.countOf(DedupStatus.LATE);
             if (late > 0) {
                 Dataset<Row> lateRows = routed.filter(status().equalTo(DedupStatus.LATE.name()));
-                EnforcedBatch lateBatch = latePolicy == LatePolicy.MERGE ? enforcer.split(lateRows) : enforcer.splitAsLate(lateRows);
+                EnforcedBatch lateBatch = latePolicy == LatePolicy.MERGE ? enforcer.split(lateRows) : enforcer.split(LateEvents.markLate(lateRows));
                 for (Map.Entry<String, Dataset<Row>> table : lateBatch.silver().entrySet()) {
                     Dataset<Row> rows = table.getValue();
                     long candidates = rows.count();
@@ -184,7 +185,7 @@ public final class MicroBatchProcessor
                     Optional.ofNullable(maxArrival).map(Timestamp::toInstant), Optional.ofNullable(maxEvent).map(Timestamp::toInstant));
         }
 
-        long count(DedupStatus status)
+        long countOf(DedupStatus status)
         {
             return byStatus.getOrDefault(status, 0L);
         }
