@@ -1,0 +1,265 @@
+package io.sluice.local;
+
+import io.sluice.source.kinesis.KinesisClientSettings;
+import io.sluice.source.kinesis.KinesisClients;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The npm {@code kinesis-local} mock (kinesis-mock) run as a child process on free loopback ports.
+ * Used by the local demo and by tests; {@link #close()} leaves no process behind.
+ */
+public final class KinesisMock
+        implements AutoCloseable
+{
+    private static final Logger log = LoggerFactory.getLogger(KinesisMock.class);
+
+    public static final String REGION = "us-east-1";
+    private static final int START_ATTEMPTS = 3;
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Process process;
+    private final URI endpoint;
+    private final Path logFile;
+    private final KinesisClient client;
+
+    private KinesisMock(Process process, URI endpoint, Path logFile)
+    {
+        this.process = requireNonNull(process, "process is null");
+        this.endpoint = requireNonNull(endpoint, "endpoint is null");
+        this.logFile = requireNonNull(logFile, "logFile is null");
+        this.client = KinesisClients.create(KinesisClientSettings.forEndpoint(REGION, endpoint));
+    }
+
+    /** Starts the mock installed under {@code sluiceHome/node_modules/kinesis-local} and waits until it answers. */
+    public static KinesisMock start(Path sluiceHome)
+    {
+        requireNonNull(sluiceHome, "sluiceHome is null");
+        Path home = sluiceHome.toAbsolutePath().normalize();
+        Path packageDir = home.resolve("node_modules").resolve("kinesis-local");
+        Path mainJs = packageDir.resolve("main.js");
+        if (!Files.isRegularFile(mainJs)) {
+            throw new IllegalStateException("Cannot start the Kinesis mock: %s not found; run `npm ci` in %s".formatted(mainJs, home));
+        }
+        Path node = findNode().orElseThrow(() -> new IllegalStateException(
+                "Cannot start the Kinesis mock: node not found on PATH; install Node.js 20+ and run `npm ci` in %s".formatted(home)));
+
+        IllegalStateException failure = null;
+        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+            try {
+                return startOnce(node, packageDir);
+            }
+            catch (IllegalStateException e) {
+                // Most likely another process took one of the ports between probing and binding: try new ones.
+                log.warn("Kinesis mock did not start (attempt {} of {}): {}", attempt, START_ATTEMPTS, e.getMessage());
+                if (failure == null) {
+                    failure = e;
+                }
+                else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        throw failure;
+    }
+
+    private static KinesisMock startOnce(Path node, Path packageDir)
+    {
+        int plainPort = freePort();
+        int tlsPort = freePort();
+        while (tlsPort == plainPort) {
+            tlsPort = freePort();
+        }
+        Path logFile;
+        Process process;
+        try {
+            logFile = Files.createTempFile("sluice-kinesis-mock", ".log");
+            ProcessBuilder builder = new ProcessBuilder(node.toString(), "main.js")
+                    .directory(packageDir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(logFile.toFile());
+            builder.environment().put("KINESIS_MOCK_PLAIN_PORT", Integer.toString(plainPort));
+            builder.environment().put("KINESIS_MOCK_TLS_PORT", Integer.toString(tlsPort));
+            builder.environment().put("AWS_REGION", REGION);
+            builder.environment().put("LOG_LEVEL", "WARN");
+            builder.environment().put("SHOULD_PERSIST_DATA", "false");
+            builder.environment().put("LOAD_DATA_IF_EXISTS", "false");
+            process = builder.start();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot start the Kinesis mock: " + e.getMessage(), e);
+        }
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (!accepts(plainPort)) {
+            if (!process.isAlive()) {
+                String output = tail(logFile);
+                throw new IllegalStateException("Cannot start the Kinesis mock: node exited with %d: %s".formatted(process.exitValue(), output));
+            }
+            if (System.nanoTime() > deadline) {
+                stop(process);
+                throw new IllegalStateException("Cannot start the Kinesis mock: port %d not answering after %s: %s".formatted(plainPort, START_TIMEOUT, tail(logFile)));
+            }
+            pause(Duration.ofMillis(100));
+        }
+        if (!process.isAlive()) {
+            // Something else answered on the port while our node died on the clash.
+            throw new IllegalStateException("Cannot start the Kinesis mock: node exited with %d: %s".formatted(process.exitValue(), tail(logFile)));
+        }
+        URI endpoint = URI.create("http://127.0.0.1:" + plainPort);
+        KinesisMock mock = new KinesisMock(process, endpoint, logFile);
+        log.info("Kinesis mock listening on {} (pid {}, log {})", endpoint, process.pid(), logFile);
+        return mock;
+    }
+
+    public URI endpoint()
+    {
+        return endpoint;
+    }
+
+    /** The mock's process, so callers can check that {@link #close()} left nothing running. */
+    public ProcessHandle process()
+    {
+        return process.toHandle();
+    }
+
+    public String region()
+    {
+        return REGION;
+    }
+
+    /** Settings to reach the mock, with the SDK's default retries. */
+    public KinesisClientSettings clientSettings()
+    {
+        return KinesisClientSettings.forEndpoint(REGION, endpoint);
+    }
+
+    /** Creates a provisioned stream and waits until it is ACTIVE; an existing stream is only waited for. */
+    public void createStream(String name, int shards)
+    {
+        requireNonNull(name, "name is null");
+        if (shards < 1) {
+            throw new IllegalArgumentException("Invalid shard count: " + shards);
+        }
+        try {
+            client.createStream(request -> request.streamName(name).shardCount(shards));
+        }
+        catch (ResourceInUseException e) {
+            log.debug("Stream {} exists already", name);
+        }
+        awaitActive(name);
+    }
+
+    /** Waits until the stream is ACTIVE again, e.g. after a SplitShard or MergeShards. */
+    public void awaitActive(String name)
+    {
+        client.waiter().waitUntilStreamExists(request -> request.streamName(name));
+    }
+
+    @Override
+    public void close()
+    {
+        client.close();
+        stop(process);
+        try {
+            Files.deleteIfExists(logFile);
+        }
+        catch (IOException e) {
+            log.debug("Cannot delete {}", logFile, e);
+        }
+    }
+
+    private static void stop(Process process)
+    {
+        // npm wrappers may fork: stop the whole tree, children first so none is orphaned.
+        process.descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
+        try {
+            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+        catch (InterruptedException e) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Optional<Path> findNode()
+    {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return Optional.empty();
+        }
+        return Stream.of(path.split(File.pathSeparator))
+                .filter(entry -> !entry.isBlank())
+                .map(entry -> Path.of(entry, "node"))
+                .filter(Files::isExecutable)
+                .findFirst();
+    }
+
+    private static int freePort()
+    {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot find a free port: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean accepts(int port)
+    {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+            return true;
+        }
+        catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String tail(Path file)
+    {
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            return text.length() <= 2000 ? text : text.substring(text.length() - 2000);
+        }
+        catch (IOException e) {
+            return "(no output: " + e.getMessage() + ")";
+        }
+    }
+
+    private static void pause(Duration duration)
+    {
+        try {
+            Thread.sleep(duration.toMillis());
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Cannot start the Kinesis mock: interrupted", e);
+        }
+    }
+}

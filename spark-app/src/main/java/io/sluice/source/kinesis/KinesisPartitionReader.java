@@ -1,0 +1,104 @@
+package io.sluice.source.kinesis;
+
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.connector.read.PartitionReader;
+import org.apache.spark.unsafe.types.UTF8String;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.Record;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Reads one {@link KinesisInputPartition} page by page. KPL-aggregated records become one row per user record
+ * with sequence number {@code <kinesis sequence number>:<index of the user record>}.
+ */
+final class KinesisPartitionReader
+        implements PartitionReader<InternalRow>
+{
+    private final KinesisSourceOptions options;
+    private final KinesisInputPartition partition;
+    private final KinesisClient client;
+    private final ShardReader.Cursor cursor;
+    private final UTF8String streamName;
+    private final UTF8String shardId;
+    private final ArrayDeque<InternalRow> rows = new ArrayDeque<>();
+    private InternalRow current;
+
+    KinesisPartitionReader(KinesisSourceOptions options, KinesisInputPartition partition)
+    {
+        this.options = requireNonNull(options, "options is null");
+        this.partition = requireNonNull(partition, "partition is null");
+        this.client = KinesisClients.create(options.clientSettings());
+        ShardReader reader = new ShardReader(client, new KinesisCalls(options.streamName(), options.backoff()), options.streamName(), partition.shardId());
+        this.cursor = reader.open(partition.start(), partition.endSequenceNumber(), partition.expectedRecords());
+        this.streamName = UTF8String.fromString(options.streamName());
+        this.shardId = UTF8String.fromString(partition.shardId());
+    }
+
+    @Override
+    public boolean next()
+    {
+        while (rows.isEmpty()) {
+            List<Record> page = cursor.nextPage();
+            if (page == null) {
+                current = null;
+                return false;
+            }
+            page.forEach(this::addRows);
+        }
+        current = rows.poll();
+        return true;
+    }
+
+    @Override
+    public InternalRow get()
+    {
+        return current;
+    }
+
+    @Override
+    public void close()
+    {
+        client.close();
+    }
+
+    private void addRows(Record record)
+    {
+        byte[] data = record.data().asByteArrayUnsafe();
+        Optional<List<KplDeaggregator.UserRecord>> userRecords = options.deaggregate() ? KplDeaggregator.deaggregate(data) : Optional.empty();
+        if (userRecords.isEmpty()) {
+            rows.add(row(data, record.partitionKey(), record.sequenceNumber(), record.approximateArrivalTimestamp()));
+            return;
+        }
+        List<KplDeaggregator.UserRecord> users = userRecords.get();
+        for (int i = 0; i < users.size(); i++) {
+            KplDeaggregator.UserRecord user = users.get(i);
+            rows.add(row(user.data(), user.partitionKey(), record.sequenceNumber() + ":" + i, record.approximateArrivalTimestamp()));
+        }
+    }
+
+    private InternalRow row(byte[] data, String partitionKey, String sequenceNumber, Instant arrival)
+    {
+        return new GenericInternalRow(new Object[] {
+                data,
+                streamName,
+                UTF8String.fromString(partitionKey),
+                UTF8String.fromString(sequenceNumber),
+                arrival == null ? null : ChronoUnit.MICROS.between(Instant.EPOCH, arrival),
+                shardId,
+        });
+    }
+
+    @Override
+    public String toString()
+    {
+        return "KinesisPartitionReader[" + partition + "]";
+    }
+}

@@ -1,0 +1,77 @@
+package io.sluice.source.kinesis;
+
+import org.apache.spark.sql.connector.catalog.SupportsRead;
+import org.apache.spark.sql.connector.catalog.TableCapability;
+import org.apache.spark.sql.connector.read.Scan;
+import org.apache.spark.sql.connector.read.ScanBuilder;
+import org.apache.spark.sql.connector.read.streaming.MicroBatchStream;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.util.CaseInsensitiveStringMap;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+import static java.util.Objects.requireNonNull;
+
+/** One Kinesis stream as a table that can only be read as a micro-batch stream. */
+final class KinesisTable
+        implements SupportsRead
+{
+    private final Map<String, String> properties;
+
+    KinesisTable(Map<String, String> properties)
+    {
+        this.properties = Map.copyOf(requireNonNull(properties, "properties is null"));
+    }
+
+    @Override
+    public String name()
+    {
+        return "kinesis:" + KinesisSourceOptions.parse(properties).streamName();
+    }
+
+    @Override
+    public StructType schema()
+    {
+        return KinesisSourceProvider.SCHEMA;
+    }
+
+    @Override
+    public Set<TableCapability> capabilities()
+    {
+        return Set.of(TableCapability.MICRO_BATCH_READ);
+    }
+
+    @Override
+    public ScanBuilder newScanBuilder(CaseInsensitiveStringMap options)
+    {
+        // Spark passes the reader options both as table properties and here; the latter win.
+        Map<String, String> merged = new HashMap<>(properties);
+        merged.putAll(options.asCaseSensitiveMap());
+        KinesisSourceOptions parsed = KinesisSourceOptions.parse(merged);
+        return () -> new KinesisScan(parsed, merged);
+    }
+
+    private record KinesisScan(KinesisSourceOptions options, Map<String, String> rawOptions)
+            implements Scan
+    {
+        @Override
+        public StructType readSchema()
+        {
+            return KinesisSourceProvider.SCHEMA;
+        }
+
+        @Override
+        public String description()
+        {
+            return "sluice-kinesis[" + options.streamName() + "]";
+        }
+
+        @Override
+        public MicroBatchStream toMicroBatchStream(String checkpointLocation)
+        {
+            return new KinesisMicroBatchStream(options, rawOptions);
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package io.sluice.source.kinesis;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A loopback HTTP proxy in front of the Kinesis mock that fails every third GetRecords call, rotating through
+ * a throttling answer, a 500 and a connection dropped without an answer. Other calls pass through.
+ */
+final class FaultInjectingProxy
+        implements AutoCloseable
+{
+    private static final Set<String> HOP_HEADERS = Set.of("host", "content-length", "connection", "transfer-encoding", "expect");
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final URI target;
+    private final AtomicInteger getRecordsCalls = new AtomicInteger();
+    private final AtomicInteger faults = new AtomicInteger();
+
+    private FaultInjectingProxy(URI target)
+            throws IOException
+    {
+        this.target = requireNonNull(target, "target is null");
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        this.executor = Executors.newFixedThreadPool(8);
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    static FaultInjectingProxy start(URI target)
+    {
+        try {
+            return new FaultInjectingProxy(target);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    URI endpoint()
+    {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    int injectedFaults()
+    {
+        return faults.get();
+    }
+
+    private void handle(HttpExchange exchange)
+            throws IOException
+    {
+        try (exchange) {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            String operation = String.valueOf(exchange.getRequestHeaders().getFirst("X-Amz-Target"));
+            if (operation.endsWith(".GetRecords")) {
+                int call = getRecordsCalls.incrementAndGet();
+                if (call % 3 == 0) {
+                    faults.incrementAndGet();
+                    switch ((call / 3) % 3) {
+                        case 0 -> respond(exchange, 400, "ProvisionedThroughputExceededException", "Rate exceeded for shard");
+                        case 1 -> respond(exchange, 500, "InternalFailure", "Injected server error");
+                        default -> {
+                            // Closing without a status line looks like a connection reset to the client.
+                            return;
+                        }
+                    }
+                    return;
+                }
+            }
+            forward(exchange, body);
+        }
+    }
+
+    private static void respond(HttpExchange exchange, int status, String errorType, String message)
+            throws IOException
+    {
+        byte[] json = "{\"__type\":\"%s\",\"message\":\"%s\"}".formatted(errorType, message).getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
+        exchange.getResponseHeaders().set("x-amzn-ErrorType", errorType);
+        exchange.sendResponseHeaders(status, json.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(json);
+        }
+    }
+
+    private void forward(HttpExchange exchange, byte[] body)
+            throws IOException
+    {
+        HttpURLConnection connection = (HttpURLConnection) target.resolve(exchange.getRequestURI().toString()).toURL().openConnection();
+        connection.setRequestMethod(exchange.getRequestMethod());
+        for (Map.Entry<String, List<String>> header : exchange.getRequestHeaders().entrySet()) {
+            if (!HOP_HEADERS.contains(header.getKey().toLowerCase(java.util.Locale.ROOT))) {
+                header.getValue().forEach(value -> connection.addRequestProperty(header.getKey(), value));
+            }
+        }
+        connection.setDoOutput(body.length > 0);
+        if (body.length > 0) {
+            try (OutputStream out = connection.getOutputStream()) {
+                out.write(body);
+            }
+        }
+        int status = connection.getResponseCode();
+        InputStream response = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
+        byte[] answer = response == null ? new byte[0] : response.readAllBytes();
+        connection.getHeaderFields().forEach((name, values) -> {
+            if (name != null && !HOP_HEADERS.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+                exchange.getResponseHeaders().put(name, values);
+            }
+        });
+        exchange.sendResponseHeaders(status, answer.length == 0 ? -1 : answer.length);
+        if (answer.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(answer);
+            }
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

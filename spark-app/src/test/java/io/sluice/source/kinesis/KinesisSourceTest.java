@@ -1,0 +1,267 @@
+package io.sluice.source.kinesis;
+
+import io.sluice.local.KinesisMock;
+import io.sluice.source.kinesis.CollectingSink.Collected;
+import io.sluice.source.kinesis.KinesisTestStreams.Written;
+import io.sluice.testing.SharedSpark;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryException;
+import org.apache.spark.sql.streaming.Trigger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+
+import java.math.BigInteger;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(KinesisSourceTest.ContextResolver.class)
+final class KinesisSourceTest
+{
+    private KinesisMock mock;
+    private KinesisClient client;
+    private SparkSession spark;
+
+    @BeforeAll
+    void start(ExtensionContext context)
+    {
+        mock = KinesisMock.start(Path.of(System.getProperty("sluice.home", ".")));
+        client = KinesisClients.create(mock.clientSettings());
+        spark = SharedSpark.session(context);
+    }
+
+    @AfterAll
+    void stop()
+    {
+        if (client != null) {
+            client.close();
+        }
+        if (mock != null) {
+            mock.close();
+        }
+    }
+
+    @Test
+    void readsEveryRecordOfFourShardsExactlyOnce(@TempDir Path checkpoint)
+            throws Exception
+    {
+        mock.createStream("exactly-once", 4);
+        List<Written> written = KinesisTestStreams.put(client, "exactly-once", 0, 2000, i -> "key-" + i);
+        assertThat(written.stream().map(Written::shardId).distinct()).hasSize(4);
+
+        CollectingSink sink = new CollectingSink();
+        StreamingQuery query = start("exactly-once", mock.endpoint(), Map.of("kinesis.maxFetchRecordsPerShard", "200"), checkpoint, sink);
+        try {
+            query.processAllAvailable();
+        }
+        finally {
+            query.stop();
+        }
+        assertExactly(sink.rows(), written);
+        // 500 records per shard, at most 200 per batch: the limit spreads them over several batches.
+        assertThat(sink.rows().stream().map(Collected::batchId).distinct()).hasSizeGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void resumesFromTheCheckpointWithoutLossOrRepeat(@TempDir Path checkpoint)
+            throws Exception
+    {
+        mock.createStream("restart", 4);
+        List<Written> written = new ArrayList<>(KinesisTestStreams.put(client, "restart", 0, 1200, i -> "key-" + i));
+        CollectingSink sink = new CollectingSink();
+        Map<String, String> options = Map.of("kinesis.maxFetchRecordsPerShard", "50");
+
+        StreamingQuery first = start("restart", mock.endpoint(), options, checkpoint, sink);
+        await().atMost(Duration.ofMinutes(1)).until(() -> !sink.rows().isEmpty());
+        first.stop();
+        assertThat(sink.rows().size()).as("rows read before the stop").isLessThan(written.size());
+
+        written.addAll(KinesisTestStreams.put(client, "restart", 1200, 400, i -> "key-" + i));
+        StreamingQuery second = start("restart", mock.endpoint(), options, checkpoint, sink);
+        try {
+            second.processAllAvailable();
+        }
+        finally {
+            second.stop();
+        }
+        assertExactly(sink.rows(), written);
+    }
+
+    @Test
+    void followsSplitsAndMergesReadingParentsFirst(@TempDir Path checkpoint)
+            throws Exception
+    {
+        mock.createStream("reshard", 2);
+        CollectingSink sink = new CollectingSink();
+        StreamingQuery query = start("reshard", mock.endpoint(), Map.of("kinesis.shardDiscoveryIntervalSec", "0"), checkpoint, sink);
+        List<Written> written = new ArrayList<>();
+        try {
+            written.addAll(KinesisTestStreams.put(client, "reshard", 0, 400, KinesisSourceTest::sharedKey));
+            query.processAllAvailable();
+
+            Shard first = shards("reshard").get(0);
+            BigInteger low = new BigInteger(first.hashKeyRange().startingHashKey());
+            BigInteger high = new BigInteger(first.hashKeyRange().endingHashKey());
+            client.splitShard(request -> request.streamName("reshard").shardToSplit(first.shardId())
+                    .newStartingHashKey(low.add(high).shiftRight(1).toString()));
+            mock.awaitActive("reshard");
+            written.addAll(KinesisTestStreams.put(client, "reshard", 400, 400, KinesisSourceTest::sharedKey));
+
+            // Merge the upper child of the split with its old neighbour.
+            List<Shard> open = shards("reshard").stream().filter(shard -> shard.sequenceNumberRange().endingSequenceNumber() == null).toList();
+            Shard upperChild = open.stream().filter(shard -> first.shardId().equals(shard.parentShardId()))
+                    .max(Comparator.comparing(shard -> new BigInteger(shard.hashKeyRange().startingHashKey()))).orElseThrow();
+            Shard neighbour = open.stream().filter(shard -> new BigInteger(shard.hashKeyRange().startingHashKey())
+                    .equals(new BigInteger(upperChild.hashKeyRange().endingHashKey()).add(BigInteger.ONE))).findFirst().orElseThrow();
+            client.mergeShards(request -> request.streamName("reshard").shardToMerge(upperChild.shardId()).adjacentShardToMerge(neighbour.shardId()));
+            mock.awaitActive("reshard");
+            written.addAll(KinesisTestStreams.put(client, "reshard", 800, 400, KinesisSourceTest::sharedKey));
+
+            await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> {
+                query.processAllAvailable();
+                assertThat(sink.rows()).hasSize(written.size());
+            });
+        }
+        finally {
+            query.stop();
+        }
+        assertExactly(sink.rows(), written);
+        assertThat(written.stream().map(Written::shardId).distinct()).hasSize(5);
+
+        // Per partition key the rows come in the order they were written, across the reshards.
+        Map<String, List<String>> writtenByKey = written.stream()
+                .collect(Collectors.groupingBy(Written::partitionKey, Collectors.mapping(Written::data, Collectors.toList())));
+        Map<String, List<String>> readByKey = sink.rows().stream()
+                .sorted(Comparator.comparingLong(Collected::batchId).thenComparingInt(Collected::index))
+                .collect(Collectors.groupingBy(Collected::partitionKey, Collectors.mapping(Collected::data, Collectors.toList())));
+        assertThat(readByKey).isEqualTo(writtenByKey);
+
+        // Every child's rows come in later batches than all of its parents' rows.
+        Map<String, Long> firstBatch = new HashMap<>();
+        Map<String, Long> lastBatch = new HashMap<>();
+        sink.rows().forEach(row -> {
+            firstBatch.merge(row.shardId(), row.batchId(), Math::min);
+            lastBatch.merge(row.shardId(), row.batchId(), Math::max);
+        });
+        for (Shard shard : shards("reshard")) {
+            for (String parent : new String[] {shard.parentShardId(), shard.adjacentParentShardId()}) {
+                if (parent != null && firstBatch.containsKey(shard.shardId()) && lastBatch.containsKey(parent)) {
+                    assertThat(firstBatch.get(shard.shardId())).as("first batch of %s after last of parent %s", shard.shardId(), parent)
+                            .isGreaterThan(lastBatch.get(parent));
+                }
+            }
+        }
+    }
+
+    @Test
+    void survivesThrottlingServerErrorsAndDroppedConnections(@TempDir Path checkpoint)
+            throws Exception
+    {
+        mock.createStream("faults", 4);
+        List<Written> written = KinesisTestStreams.put(client, "faults", 0, 800, i -> "key-" + i);
+        CollectingSink sink = new CollectingSink();
+        try (FaultInjectingProxy proxy = FaultInjectingProxy.start(mock.endpoint())) {
+            StreamingQuery query = start("faults", proxy.endpoint(),
+                    Map.of("kinesis.maxFetchRecordsPerShard", "100", "kinesis.retryInitialDelayMs", "10", "kinesis.retryMaxDelayMs", "100"),
+                    checkpoint, sink);
+            try {
+                query.processAllAvailable();
+            }
+            finally {
+                query.stop();
+            }
+            assertThat(proxy.injectedFaults()).as("faults injected").isGreaterThanOrEqualTo(6);
+        }
+        assertExactly(sink.rows(), written);
+    }
+
+    @Test
+    void failsWithAClearMessageWhenTheStreamIsMissing(@TempDir Path checkpoint)
+            throws Exception
+    {
+        StreamingQuery query = start("no-such-stream", mock.endpoint(), Map.of(), checkpoint, new CollectingSink());
+        try {
+            assertThatThrownBy(() -> query.awaitTermination(60_000))
+                    .isInstanceOf(StreamingQueryException.class)
+                    .hasMessageContaining("Cannot read Kinesis stream 'no-such-stream': ");
+        }
+        finally {
+            query.stop();
+        }
+    }
+
+    private StreamingQuery start(String stream, URI endpoint, Map<String, String> extraOptions, Path checkpoint, CollectingSink sink)
+            throws TimeoutException
+    {
+        Dataset<Row> rows = spark.readStream()
+                .format(KinesisSourceProvider.SHORT_NAME)
+                .option("kinesis.streamName", stream)
+                .option("kinesis.endpointUrl", endpoint.toString())
+                .option("kinesis.region", mock.region())
+                .option("kinesis.startingPosition", "TRIM_HORIZON")
+                .options(extraOptions)
+                .load();
+        return rows.writeStream()
+                .foreachBatch(sink)
+                .option("checkpointLocation", checkpoint.toString())
+                .trigger(Trigger.ProcessingTime(Duration.ofMillis(100).toMillis()))
+                .start();
+    }
+
+    private List<Shard> shards(String stream)
+    {
+        return client.listShards(request -> request.streamName(stream)).shards();
+    }
+
+    private static String sharedKey(int index)
+    {
+        return "key-" + (index % 40);
+    }
+
+    private static void assertExactly(List<Collected> rows, List<Written> written)
+    {
+        assertThat(rows)
+                .extracting(row -> new Written(row.shardId(), row.sequenceNumber(), row.partitionKey(), row.data()))
+                .containsExactlyInAnyOrderElementsOf(written);
+    }
+
+    static final class ContextResolver
+            implements ParameterResolver
+    {
+        @Override
+        public boolean supportsParameter(ParameterContext parameter, ExtensionContext context)
+        {
+            return parameter.getParameter().getType() == ExtensionContext.class;
+        }
+
+        @Override
+        public Object resolveParameter(ParameterContext parameter, ExtensionContext context)
+        {
+            return context;
+        }
+    }
+}
