@@ -3,6 +3,9 @@ package io.sluice.sink;
 import io.delta.tables.DeltaTable;
 import io.delta.tables.DeltaTableBuilder;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.delta.DeltaLog;
@@ -34,7 +37,7 @@ public final class DeltaTables
         if (!DeltaTable.isDeltaTable(spark, spec.location())) {
             DeltaTableBuilder builder = DeltaTable.createIfNotExists(spark)
                     .location(spec.location())
-                    .addColumns(spec.schema())
+                    .addColumns(storable(spec.schema()))
                     .partitionedBy(spec.partitionColumns().toArray(String[]::new));
             for (Map.Entry<String, String> property : TableProperties.forTable(spec.appendOnly()).entrySet()) {
                 builder = builder.property(property.getKey(), property.getValue());
@@ -75,6 +78,40 @@ public final class DeltaTables
         DeltaLog log = DeltaLog.forTable(spark, location);
         scala.Option<Object> version = log.update(false, scala.Option.empty(), scala.Option.empty()).transactions().get(appId);
         return version.isDefined() ? Optional.of((Long) version.get()) : Optional.empty();
+    }
+
+    /**
+     * The schema as Delta can store it: Delta enforces NOT NULL on top-level and struct fields but refuses it inside
+     * arrays and maps, so there the elements become nullable (enforcement has already checked them).
+     */
+    static StructType storable(StructType schema)
+    {
+        StructField[] fields = new StructField[schema.fields().length];
+        for (int i = 0; i < fields.length; i++) {
+            StructField field = schema.fields()[i];
+            fields[i] = new StructField(field.name(), storable(field.dataType(), false), field.nullable(), field.metadata());
+        }
+        return new StructType(fields);
+    }
+
+    private static DataType storable(DataType type, boolean insideCollection)
+    {
+        if (type instanceof StructType struct) {
+            StructField[] fields = new StructField[struct.fields().length];
+            for (int i = 0; i < fields.length; i++) {
+                StructField field = struct.fields()[i];
+                fields[i] = new StructField(field.name(), storable(field.dataType(), insideCollection),
+                        insideCollection || field.nullable(), field.metadata());
+            }
+            return new StructType(fields);
+        }
+        if (type instanceof ArrayType array) {
+            return new ArrayType(storable(array.elementType(), true), true);
+        }
+        if (type instanceof MapType map) {
+            return new MapType(storable(map.keyType(), true), storable(map.valueType(), true), true);
+        }
+        return type;
     }
 
     private static Optional<StructField> find(StructType schema, String name)

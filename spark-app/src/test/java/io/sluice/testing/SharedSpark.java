@@ -1,10 +1,13 @@
 package io.sluice.testing;
 
+import io.sluice.config.SluiceConfig;
+import io.sluice.spark.SparkSessions;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * The one local SparkSession of a test JVM: created on first use, stopped when the JUnit run ends.
@@ -12,7 +15,7 @@ import java.nio.file.Path;
  * or extend nothing and use {@link #session()} when they run inside JUnit's engine.
  */
 public final class SharedSpark
-        implements ExtensionContext.Store.CloseableResource
+        implements AutoCloseable
 {
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SharedSpark.class);
 
@@ -27,19 +30,11 @@ public final class SharedSpark
         catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        this.spark = SparkSession.builder()
-                .master("local[2]")
-                .appName("sluice-tests")
-                .config("spark.sql.shuffle.partitions", "2")
+        // The production builder, so tests run with the settings the job depends on, plus small-machine sizes.
+        SluiceConfig config = SluiceConfig.defaults().with(Map.of("spark.master", "local[2]", "spark.shuffle-partitions", "2"));
+        this.spark = SparkSessions.builder(config, "sluice-tests")
                 .config("spark.default.parallelism", "2")
-                .config("spark.ui.enabled", "false")
-                .config("spark.sql.session.timeZone", "UTC")
                 .config("spark.sql.warehouse.dir", warehouse.resolve("warehouse").toString())
-                .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-                .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-                .config("spark.databricks.delta.snapshotPartitions", "2")
-                .config("spark.sql.streaming.stateStore.providerClass",
-                        "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider")
                 .getOrCreate();
     }
 

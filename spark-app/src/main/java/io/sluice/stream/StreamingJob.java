@@ -1,0 +1,62 @@
+package io.sluice.stream;
+
+import io.sluice.config.ConfigKeys;
+import io.sluice.config.SluiceConfig;
+import io.sluice.pipeline.EnvelopeParser;
+import io.sluice.pipeline.EventDeduplicator;
+import io.sluice.sink.BatchReport;
+import io.sluice.source.KinesisSource;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
+
+import java.time.Clock;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The streaming ingestion job: Kinesis → parse envelope → label duplicates and late events → per micro-batch,
+ * enforce contracts and write bronze, silver, quarantine and audit. The job only wires the source and the sinks
+ * around the pipeline's pure functions; a batch backfill uses the same functions.
+ */
+public final class StreamingJob
+{
+    private final SparkSession spark;
+    private final Lake lake;
+
+    public StreamingJob(SparkSession spark, Lake lake)
+    {
+        this.spark = requireNonNull(spark, "spark is null");
+        this.lake = requireNonNull(lake, "lake is null");
+    }
+
+    public StreamingQuery start(Consumer<BatchReport> listener)
+    {
+        requireNonNull(listener, "listener is null");
+        SluiceConfig config = lake.config();
+        lake.createOrEvolveTables(spark);
+
+        Dataset<Row> raw = KinesisSource.readStream(spark, config);
+        Dataset<Row> enveloped = new EnvelopeParser(Lake.limits(config)).parse(raw);
+        Dataset<Row> labelled = new EventDeduplicator(config.value(ConfigKeys.STREAM_WATERMARK_DELAY)).label(enveloped);
+
+        String queryName = config.value(ConfigKeys.STREAM_QUERY_NAME);
+        MicroBatchProcessor processor = new MicroBatchProcessor(lake.enforcer(), lake.tables(),
+                config.value(ConfigKeys.STREAM_LATE_POLICY), listener, Clock.systemUTC());
+        try {
+            return labelled.writeStream()
+                    .queryName(queryName)
+                    .option("checkpointLocation", lake.layout().checkpoint(queryName))
+                    .trigger(Trigger.ProcessingTime(config.value(ConfigKeys.STREAM_TRIGGER_INTERVAL).toMillis()))
+                    .foreachBatch(processor)
+                    .start();
+        }
+        catch (TimeoutException e) {
+            throw new IllegalStateException("Cannot start the streaming query " + queryName + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package io.sluice.stream;
+
+import io.sluice.config.SluiceConfig;
+import io.sluice.local.KinesisMock;
+import io.sluice.produce.FeedOptions;
+import io.sluice.produce.KinesisRecordWriter;
+import io.sluice.produce.ProducedRecord;
+import io.sluice.produce.RecordKind;
+import io.sluice.produce.TennisFeed;
+import io.sluice.sink.BatchReport;
+import io.sluice.source.kinesis.KinesisClients;
+import io.sluice.testing.ExtensionContextResolver;
+import io.sluice.testing.SharedSpark;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The whole streaming job against the Kinesis mock: generated tennis events with duplicates, out-of-order, late and
+ * invalid records go in; each lands exactly where the generator meant it to, compared by event id.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(ExtensionContextResolver.class)
+final class StreamingPipelineTest
+{
+    private static final String STREAM = "pipeline-test";
+
+    private KinesisMock mock;
+    private SparkSession spark;
+
+    @BeforeAll
+    void start(ExtensionContext context)
+    {
+        spark = SharedSpark.session(context);
+        mock = KinesisMock.start(Path.of(System.getProperty("sluice.home", ".")));
+        mock.createStream(STREAM, 4);
+    }
+
+    @AfterAll
+    void stop()
+    {
+        if (mock != null) {
+            mock.close();
+        }
+    }
+
+    @Test
+    void everyRecordLandsWhereTheGeneratorMeantIt(@TempDir Path lake)
+            throws Exception
+    {
+        Duration watermark = Duration.ofSeconds(30);
+        SluiceConfig config = SluiceConfig.defaults().with(Map.of(
+                "source.endpoint", mock.endpoint().toString(),
+                "source.stream-name", STREAM,
+                "lake.root", lake.resolve("lake").toString(),
+                "lake.checkpoint-root", lake.resolve("checkpoints").toString(),
+                "stream.trigger-interval", "200ms",
+                "stream.watermark-delay", "30s",
+                "stream.max-record-bytes", "65536",
+                "spark.shuffle-partitions", "2"));
+        FeedOptions options = new FeedOptions(7, 6, Instant.parse("2026-11-21T10:00:00Z"), 200,
+                0.10, 0.05, 0.03, watermark.multipliedBy(2), 0.06, 70_000);
+        TennisFeed feed = new TennisFeed(options);
+        Lake sluiceLake = Lake.of(config);
+        List<BatchReport> reports = new CopyOnWriteArrayList<>();
+        StreamingQuery query = new StreamingJob(spark, sluiceLake).start(reports::add);
+
+        List<ProducedRecord> sent = new ArrayList<>();
+        try (KinesisRecordWriter writer = new KinesisRecordWriter(KinesisClients.create(mock.clientSettings()), STREAM)) {
+            // Two rounds: the second arrives after the first has moved the watermark, so its late events take the late path.
+            for (int round = 0; round < 2; round++) {
+                List<ProducedRecord> records = feed.take(1500);
+                writer.write(records);
+                sent.addAll(records);
+                long expected = sent.size();
+                await().atMost(Duration.ofMinutes(3)).until(() -> ingested(query, reports) >= expected);
+            }
+        }
+        finally {
+            query.stop();
+        }
+        assertThat(query.exception().isEmpty()).isTrue();
+
+        assertThat(reports).allSatisfy(report -> assertThat(report.balanced()).as(report.summaryLine()).isTrue());
+        assertThat(reports.stream().mapToLong(BatchReport::recordsRead).sum()).isEqualTo(sent.size());
+        assertThat(reports.stream().mapToLong(BatchReport::late).sum()).as("late events took the late path").isPositive();
+
+        sluiceLake.registerViews(spark);
+        // Silver holds every event meant for it, once, in the table of its dataset.
+        Map<String, Set<String>> expectedSilver = new HashMap<>();
+        for (ProducedRecord record : sent) {
+            if (record.kind().fate() == RecordKind.Fate.SILVER) {
+                expectedSilver.computeIfAbsent(table(record.dataset().orElseThrow()), ignored -> new HashSet<>()).add(record.eventId().orElseThrow());
+            }
+        }
+        for (Map.Entry<String, Set<String>> table : expectedSilver.entrySet()) {
+            List<String> ids = spark.sql("SELECT event_id FROM " + table.getKey()).collectAsList().stream().map(row -> row.getString(0)).toList();
+            assertThat(ids).as("no duplicate ids in " + table.getKey()).doesNotHaveDuplicates();
+            assertThat(new HashSet<>(ids)).as(table.getKey()).isEqualTo(table.getValue());
+        }
+
+        // Quarantine holds exactly the invalid records, each with the reason its kind implies, bytes unchanged.
+        Map<String, String> expectedRule = Map.of(
+                RecordKind.MALFORMED_JSON.name(), "MALFORMED_JSON",
+                RecordKind.MISSING_REQUIRED_FIELD.name(), "MISSING_REQUIRED_FIELD",
+                RecordKind.WRONG_TYPE.name(), "WRONG_TYPE",
+                RecordKind.UNKNOWN_TYPE.name(), "TYPE_NOT_IN_CONTRACT",
+                RecordKind.UNKNOWN_CONTRACT_VERSION.name(), "UNKNOWN_CONTRACT_VERSION",
+                RecordKind.OVERSIZED.name(), "OVERSIZED");
+        Map<String, ProducedRecord> invalidByPayload = sent.stream()
+                .filter(record -> record.kind().fate() == RecordKind.Fate.QUARANTINE)
+                .collect(Collectors.toMap(record -> new String(record.payload(), java.nio.charset.StandardCharsets.ISO_8859_1), record -> record));
+        List<Row> quarantined = spark.sql("SELECT raw_payload, transform(reasons, r -> r.rule) FROM quarantine").collectAsList();
+        assertThat(quarantined).hasSize(invalidByPayload.size());
+        for (Row row : quarantined) {
+            ProducedRecord record = invalidByPayload.get(new String((byte[]) row.get(0), java.nio.charset.StandardCharsets.ISO_8859_1));
+            assertThat(record).as("quarantined payload was sent as invalid").isNotNull();
+            assertThat(row.<String>getList(1)).as(record.kind().name()).contains(expectedRule.get(record.kind().name()));
+        }
+
+        assertThat(spark.sql("SELECT count(*) FROM raw_events").first().getLong(0)).isEqualTo(sent.size());
+        Row totals = spark.sql("SELECT sum(records_read), sum(silver_rows), sum(duplicates), sum(quarantined) FROM ingest_audit").first();
+        assertThat(totals.getLong(0)).isEqualTo(sent.size());
+        assertThat(totals.getLong(1) + totals.getLong(2) + totals.getLong(3)).isEqualTo(sent.size());
+        assertThat(totals.getLong(2)).isEqualTo(sent.stream().filter(record -> record.kind() == RecordKind.DUPLICATE).count());
+    }
+
+    /** Records ingested so far; fails at once if the query died instead of waiting out the timeout. */
+    static long ingested(StreamingQuery query, List<BatchReport> reports)
+    {
+        if (!query.isActive()) {
+            throw new AssertionError("The streaming query stopped", query.exception().isDefined() ? query.exception().get() : null);
+        }
+        return reports.stream().mapToLong(BatchReport::recordsRead).sum();
+    }
+
+    private static String table(String dataset)
+    {
+        return switch (dataset) {
+            case "tennis.serve" -> "tennis_serves";
+            case "tennis.point" -> "tennis_points";
+            case "tennis.match" -> "tennis_match_status";
+            default -> throw new IllegalArgumentException(dataset);
+        };
+    }
+}
