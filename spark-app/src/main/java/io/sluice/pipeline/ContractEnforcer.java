@@ -7,6 +7,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -285,7 +286,21 @@ public final class ContractEnforcer
 
     private static Column cast(Column value, DataType type)
     {
-        return value.try_cast(type);
+        // Nullability is a property of the table, not of the expression: cast to the nullable form of the type.
+        return value.try_cast(nullable(type));
+    }
+
+    private static DataType nullable(DataType type)
+    {
+        if (type instanceof ArrayType array) {
+            return DataTypes.createArrayType(nullable(array.elementType()), true);
+        }
+        if (type instanceof StructType struct) {
+            return new StructType(java.util.Arrays.stream(struct.fields())
+                    .map(field -> new StructField(field.name(), nullable(field.dataType()), true, field.metadata()))
+                    .toArray(StructField[]::new));
+        }
+        return type;
     }
 
     /** The UTC calendar date of a timestamp, whatever the session time zone. */

@@ -136,8 +136,8 @@ final class ContractValidator
             arrays.add(transform(array_except(keys, declared), key -> Reasons.reason(concat(lit(path + "."), key), QuarantineReason.ADDITIONAL_PROPERTY,
                     concat(lit("Invalid " + path + ": unknown property '"), key, lit("'")))));
         }
-        // Safety net: the parser flagged a conversion failure that no field-level check explains.
-        singles.add(Reasons.check(parsed.getField(CORRUPT).isNotNull().and(not(anyWrongType)), path, QuarantineReason.WRONG_TYPE,
+        // Safety net: the parser flagged a conversion failure in an object that no field-level check explains.
+        singles.add(Reasons.check(parsed.getField(CORRUPT).isNotNull().and(keys.isNotNull()).and(not(anyWrongType)), path, QuarantineReason.WRONG_TYPE,
                 "Invalid " + path + ": a value does not have its declared type"));
         return new Level(singles, arrays, fields);
     }
