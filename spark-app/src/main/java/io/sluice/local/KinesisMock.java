@@ -5,7 +5,9 @@ import io.sluice.source.kinesis.KinesisClients;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
+import software.amazon.awssdk.services.kinesis.waiters.KinesisWaiter;
 
 import java.io.File;
 import java.io.IOException;
@@ -173,7 +175,15 @@ public final class KinesisMock
     /** Waits until the stream is ACTIVE again, e.g. after a SplitShard or MergeShards. */
     public void awaitActive(String name)
     {
-        client.waiter().waitUntilStreamExists(request -> request.streamName(name));
+        // The SDK's default waiter polls every 10 s; the mock changes state within a second.
+        try (KinesisWaiter waiter = KinesisWaiter.builder()
+                .client(client)
+                .overrideConfiguration(configuration -> configuration
+                        .backoffStrategyV2(BackoffStrategy.fixedDelay(Duration.ofMillis(100)))
+                        .waitTimeout(Duration.ofMinutes(1)))
+                .build()) {
+            waiter.waitUntilStreamExists(request -> request.streamName(name));
+        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.sluice.source.kinesis;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
@@ -10,6 +11,8 @@ import software.amazon.awssdk.services.kinesis.model.KmsThrottlingException;
 import software.amazon.awssdk.services.kinesis.model.LimitExceededException;
 import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
 
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
@@ -44,6 +47,9 @@ final class KinesisCalls
                 throw e;
             }
             catch (SdkException e) {
+                if (e instanceof AbortedException || Thread.currentThread().isInterrupted()) {
+                    throw interrupted(operation, e);
+                }
                 if (!isRetryable(e)) {
                     throw new KinesisSourceException("Cannot read Kinesis stream '%s': %s".formatted(streamName, describe(e)), e);
                 }
@@ -66,8 +72,19 @@ final class KinesisCalls
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new KinesisSourceException("Cannot read Kinesis stream: interrupted", e);
+            throw interrupted("waiting", e);
         }
+    }
+
+    /**
+     * The exception for a call cut short by {@code query.stop()}: Spark recognizes an interrupted I/O exception as
+     * a stop rather than a failure, so stopping a query does not log an error.
+     */
+    static UncheckedIOException interrupted(String operation, Throwable cause)
+    {
+        InterruptedIOException interrupted = new InterruptedIOException("Cannot complete Kinesis " + operation + ": interrupted");
+        interrupted.initCause(cause);
+        return new UncheckedIOException(interrupted.getMessage(), interrupted);
     }
 
     static boolean isRetryable(SdkException e)

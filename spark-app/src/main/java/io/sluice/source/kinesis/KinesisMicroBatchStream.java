@@ -12,6 +12,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -285,10 +286,15 @@ final class KinesisMicroBatchStream
             return future.get();
         }
         catch (InterruptedException e) {
+            future.cancel(true);
             Thread.currentThread().interrupt();
-            throw new KinesisSourceException("Cannot plan Kinesis batch: interrupted", e);
+            throw KinesisCalls.interrupted("planning", e);
         }
         catch (ExecutionException e) {
+            if (e.getCause() instanceof UncheckedIOException interrupted && interrupted.getCause() instanceof java.io.InterruptedIOException) {
+                Thread.currentThread().interrupt();
+                throw interrupted;
+            }
             if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;
             }

@@ -77,7 +77,7 @@ final class FaultInjectingProxy
                 int call = getRecordsCalls.incrementAndGet();
                 if (call % 3 == 0) {
                     faults.incrementAndGet();
-                    switch ((call / 3) % 3) {
+                    switch ((call / 3 - 1) % 3) {
                         case 0 -> respond(exchange, 400, "ProvisionedThroughputExceededException", "Rate exceeded for shard");
                         case 1 -> respond(exchange, 500, "InternalFailure", "Injected server error");
                         default -> {

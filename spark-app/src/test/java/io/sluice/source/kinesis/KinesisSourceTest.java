@@ -19,10 +19,18 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import io.sluice.source.kinesis.KplDeaggregator.UserRecord;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.KinesisException;
+import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +44,7 @@ import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -197,6 +206,80 @@ final class KinesisSourceTest
             assertThat(proxy.injectedFaults()).as("faults injected").isGreaterThanOrEqualTo(6);
         }
         assertExactly(sink.rows(), written);
+    }
+
+    @Test
+    void splitsKplAggregatesIntoUserRecords(@TempDir Path checkpoint)
+            throws Exception
+    {
+        mock.createStream("kpl", 1);
+        List<UserRecord> users = List.of(
+                new UserRecord("user-a", "first".getBytes(StandardCharsets.UTF_8)),
+                new UserRecord("user-b", "second".getBytes(StandardCharsets.UTF_8)),
+                new UserRecord("user-a", "third".getBytes(StandardCharsets.UTF_8)));
+        String aggregated = client.putRecord(request -> request.streamName("kpl").partitionKey("user-a")
+                .data(SdkBytes.fromByteArray(KplDeaggregator.aggregate(users)))).sequenceNumber();
+        String plain = client.putRecord(request -> request.streamName("kpl").partitionKey("plain")
+                .data(SdkBytes.fromUtf8String("unaggregated"))).sequenceNumber();
+
+        CollectingSink sink = new CollectingSink();
+        StreamingQuery query = start("kpl", mock.endpoint(), Map.of(), checkpoint, sink);
+        try {
+            query.processAllAvailable();
+        }
+        finally {
+            query.stop();
+        }
+        assertThat(sink.rows())
+                .extracting(Collected::sequenceNumber, Collected::partitionKey, Collected::data)
+                .containsExactly(
+                        tuple(aggregated + ":0", "user-a", "first"),
+                        tuple(aggregated + ":1", "user-b", "second"),
+                        tuple(aggregated + ":2", "user-a", "third"),
+                        tuple(plain, "plain", "unaggregated"));
+    }
+
+    @Test
+    void latestSkipsRecordsWrittenBeforeTheQueryStarted(@TempDir Path checkpoint)
+            throws Exception
+    {
+        mock.createStream("latest", 2);
+        KinesisTestStreams.put(client, "latest", 0, 50, i -> "key-" + i);
+        CollectingSink sink = new CollectingSink();
+        StreamingQuery query = start("latest", mock.endpoint(), Map.of("kinesis.startingPosition", "LATEST"), checkpoint, sink);
+        try {
+            await().atMost(Duration.ofMinutes(1)).until(() -> query.lastProgress() != null);
+            List<Written> later = KinesisTestStreams.put(client, "latest", 50, 50, i -> "key-" + i);
+            await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(sink.rows()).hasSizeGreaterThanOrEqualTo(later.size()));
+            query.processAllAvailable();
+            assertExactly(sink.rows(), later);
+        }
+        finally {
+            query.stop();
+        }
+    }
+
+    @Test
+    void proxyFaultsReachTheSourceAsRetryableKinesisErrors()
+    {
+        mock.createStream("proxy", 1);
+        try (FaultInjectingProxy proxy = FaultInjectingProxy.start(mock.endpoint());
+                KinesisClient direct = KinesisClients.create(KinesisClientSettings.forEndpoint(mock.region(), proxy.endpoint()).withMaxSdkAttempts(1))) {
+            String shardId = direct.listShards(request -> request.streamName("proxy")).shards().get(0).shardId();
+            String iterator = direct.getShardIterator(request -> request.streamName("proxy").shardId(shardId)
+                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+            List<Class<?>> failures = new ArrayList<>();
+            for (int call = 1; call <= 9; call++) {
+                try {
+                    direct.getRecords(request -> request.shardIterator(iterator));
+                }
+                catch (SdkException e) {
+                    assertThat(KinesisCalls.isRetryable(e)).as("retryable: %s", e).isTrue();
+                    failures.add(e.getClass());
+                }
+            }
+            assertThat(failures).containsExactly(ProvisionedThroughputExceededException.class, KinesisException.class, SdkClientException.class);
+        }
     }
 
     @Test
