@@ -81,35 +81,35 @@ public final class DeltaTables
     }
 
     /**
-     * The schema as Delta can store it: Delta enforces NOT NULL on top-level and struct fields but refuses it inside
-     * arrays and maps, so there the elements become nullable (enforcement has already checked them).
+     * The schema as the table stores it: NOT NULL only on top-level columns. Delta refuses NOT NULL inside arrays and
+     * maps, and its MERGE cannot cast a struct with nullable fields into one with NOT NULL fields; enforcement has
+     * already checked nested required fields, so the table need not.
      */
     static StructType storable(StructType schema)
     {
         StructField[] fields = new StructField[schema.fields().length];
         for (int i = 0; i < fields.length; i++) {
             StructField field = schema.fields()[i];
-            fields[i] = new StructField(field.name(), storable(field.dataType(), false), field.nullable(), field.metadata());
+            fields[i] = new StructField(field.name(), storable(field.dataType()), field.nullable(), field.metadata());
         }
         return new StructType(fields);
     }
 
-    private static DataType storable(DataType type, boolean insideCollection)
+    private static DataType storable(DataType type)
     {
         if (type instanceof StructType struct) {
             StructField[] fields = new StructField[struct.fields().length];
             for (int i = 0; i < fields.length; i++) {
                 StructField field = struct.fields()[i];
-                fields[i] = new StructField(field.name(), storable(field.dataType(), insideCollection),
-                        insideCollection || field.nullable(), field.metadata());
+                fields[i] = new StructField(field.name(), storable(field.dataType()), true, field.metadata());
             }
             return new StructType(fields);
         }
         if (type instanceof ArrayType array) {
-            return new ArrayType(storable(array.elementType(), true), true);
+            return new ArrayType(storable(array.elementType()), true);
         }
         if (type instanceof MapType map) {
-            return new MapType(storable(map.keyType(), true), storable(map.valueType(), true), true);
+            return new MapType(storable(map.keyType()), storable(map.valueType()), true);
         }
         return type;
     }

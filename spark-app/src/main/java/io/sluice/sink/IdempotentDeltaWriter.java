@@ -77,17 +77,17 @@ public final class IdempotentDeltaWriter
     {
         requireNonNull(rows, "rows is null");
         requireNonNull(table, "table is null");
-        String partitionFilter = partitionFilter(rows, table);
+        List<Row> partitions = partitionValues(rows, table);
         if (isCommitted(table, appId, version)) {
             long inserted = DeltaTable.forPath(spark, table.location()).toDF()
-                    .where(partitionFilter)
+                    .where(partitionFilter(partitions, table, ""))
                     .join(rows.select(col(keyColumn), col(originColumn)), new String[] {keyColumn, originColumn})
                     .count();
             return new WriteResult(inserted, true);
         }
         String condition = "t.`%s` = s.`%s`".formatted(keyColumn, keyColumn)
                 + table.partitionColumns().stream().map(column -> " AND t.`%s` = s.`%s`".formatted(column, column)).collect(Collectors.joining())
-                + " AND " + partitionFilter.replace("`", "t.`");
+                + " AND " + partitionFilter(partitions, table, "t.");
         spark.conf().set(MERGE_TXN_APP_ID, appId);
         spark.conf().set(MERGE_TXN_VERSION, Long.toString(version));
         try {
@@ -110,15 +110,23 @@ public final class IdempotentDeltaWriter
         return committed.isPresent() && committed.get() >= version;
     }
 
-    /** A literal predicate on the partition columns ({@code `event_date` IN (...) AND ...}) so Delta prunes files. */
-    private static String partitionFilter(Dataset<Row> rows, TableSpec table)
+    /** The distinct partition values of the rows, as strings. */
+    private static List<Row> partitionValues(Dataset<Row> rows, TableSpec table)
+    {
+        if (table.partitionColumns().isEmpty()) {
+            return List.of();
+        }
+        return rows.select(table.partitionColumns().stream().map(column -> col(column).cast("string")).toArray(org.apache.spark.sql.Column[]::new))
+                .distinct()
+                .collectAsList();
+    }
+
+    /** A literal predicate on the partition columns ({@code (t.`event_date` = '...' AND ...) OR ...}) so Delta prunes files. */
+    private static String partitionFilter(List<Row> values, TableSpec table, String qualifier)
     {
         if (table.partitionColumns().isEmpty()) {
             return "true";
         }
-        List<Row> values = rows.select(table.partitionColumns().stream().map(column -> col(column).cast("string")).toArray(org.apache.spark.sql.Column[]::new))
-                .distinct()
-                .collectAsList();
         if (values.isEmpty()) {
             return "false";
         }
@@ -130,8 +138,8 @@ public final class IdempotentDeltaWriter
                             clause.append(" AND ");
                         }
                         String column = table.partitionColumns().get(i);
-                        clause.append(row.isNullAt(i) ? "`%s` IS NULL".formatted(column)
-                                : "`%s` = '%s'".formatted(column, row.getString(i).replace("'", "''")));
+                        clause.append(row.isNullAt(i) ? "%s`%s` IS NULL".formatted(qualifier, column)
+                                : "%s`%s` = '%s'".formatted(qualifier, column, row.getString(i).replace("'", "''")));
                     }
                     return clause.append(')').toString();
                 })
