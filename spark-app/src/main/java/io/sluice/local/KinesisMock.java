@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -54,9 +55,19 @@ public final class KinesisMock
         this.client = KinesisClients.create(KinesisClientSettings.forEndpoint(REGION, endpoint));
     }
 
-    /** Starts the mock installed under {@code sluiceHome/node_modules/kinesis-local} and waits until it answers. */
+    /** Starts the mock installed under {@code sluiceHome/node_modules/kinesis-local} on free ports and waits until it answers. */
     public static KinesisMock start(Path sluiceHome)
     {
+        return start(sluiceHome, OptionalInt.empty());
+    }
+
+    /**
+     * Starts the mock with its plain-HTTP endpoint on {@code port} (or on a free port when empty), so that separate
+     * processes ({@code sluice stream}, {@code sluice produce}) can find it at a known address.
+     */
+    public static KinesisMock start(Path sluiceHome, OptionalInt port)
+    {
+        requireNonNull(port, "port is null");
         requireNonNull(sluiceHome, "sluiceHome is null");
         Path home = sluiceHome.toAbsolutePath().normalize();
         Path packageDir = home.resolve("node_modules").resolve("kinesis-local");
@@ -70,9 +81,12 @@ public final class KinesisMock
         IllegalStateException failure = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             try {
-                return startOnce(node, packageDir);
+                return startOnce(node, packageDir, port);
             }
             catch (IllegalStateException e) {
+                if (port.isPresent()) {
+                    throw e;
+                }
                 // Most likely another process took one of the ports between probing and binding: try new ones.
                 log.warn("Kinesis mock did not start (attempt {} of {}): {}", attempt, START_ATTEMPTS, e.getMessage());
                 if (failure == null) {
@@ -86,9 +100,12 @@ public final class KinesisMock
         throw failure;
     }
 
-    private static KinesisMock startOnce(Path node, Path packageDir)
+    private static KinesisMock startOnce(Path node, Path packageDir, OptionalInt port)
     {
-        int plainPort = freePort();
+        int plainPort = port.orElseGet(KinesisMock::freePort);
+        if (port.isPresent() && accepts(plainPort)) {
+            throw new IllegalStateException("Cannot start the Kinesis mock: port %d is in use (is another mock running?)".formatted(plainPort));
+        }
         int tlsPort = freePort();
         while (tlsPort == plainPort) {
             tlsPort = freePort();

@@ -1,0 +1,80 @@
+package io.sluice.cli;
+
+import io.sluice.config.InvalidConfigurationException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code sluice} command: the entry point locally (bin/sluice) and on EMR Serverless (spark-submit's main class),
+ * so the same arguments work in both places.
+ */
+@Command(name = "sluice", mixinStandardHelpOptions = true, versionProvider = SluiceVersion.class,
+        description = "Exactly-once streaming ingestion from Kinesis into governed Delta Lake tables.",
+        subcommands = {StreamCommand.class, ProduceCommand.class, SqlCommand.class, DemoCommand.class, KinesisMockCommand.class,
+                ContractsCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:success", "1:the work failed (see the message)", "2:bad command line or configuration (nothing was started)"})
+public final class SluiceMain
+        implements Runnable
+{
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args)
+    {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with Sluice's error handling: one line per error, exit 2 for bad input, 1 for failures. */
+    public static CommandLine commandLine()
+    {
+        CommandLine commandLine = new CommandLine(new SluiceMain());
+        commandLine.setExecutionExceptionHandler((exception, command, parseResult) -> {
+            Throwable cause = exception;
+            if (cause instanceof InvalidConfigurationException || cause instanceof IllegalArgumentException && isUsage(cause)) {
+                command.getErr().println("sluice: " + cause.getMessage());
+                return ExitCodes.USAGE;
+            }
+            command.getErr().println("sluice " + command.getCommandName() + ": " + rootMessage(cause));
+            if (System.getenv("SLUICE_DEBUG") != null) {
+                cause.printStackTrace(command.getErr());
+            }
+            else {
+                command.getErr().println("(set SLUICE_DEBUG=1 for the stack trace)");
+            }
+            return ExitCodes.FAILED;
+        });
+        commandLine.setParameterExceptionHandler((exception, args) -> {
+            exception.getCommandLine().getErr().println("sluice: " + exception.getMessage());
+            exception.getCommandLine().getErr().println("Try '" + exception.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            return ExitCodes.USAGE;
+        });
+        return commandLine;
+    }
+
+    @Override
+    public void run()
+    {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Argument errors thrown while building values from options ("Invalid --late-by: ...") are usage errors. */
+    private static boolean isUsage(Throwable throwable)
+    {
+        String message = throwable.getMessage();
+        return message != null && (message.startsWith("Invalid ") || message.startsWith("Cannot use "));
+    }
+
+    private static String rootMessage(Throwable throwable)
+    {
+        Throwable current = throwable;
+        String message = throwable.getMessage();
+        while (current.getCause() != null && current.getCause() != current) {
+            current = current.getCause();
+            if (current.getMessage() != null) {
+                message = current.getMessage();
+            }
+        }
+        return message == null ? throwable.getClass().getSimpleName() : message;
+    }
+}
