@@ -45,7 +45,8 @@ public final class ContractEnforcer
 {
     static final String CONTRACT_INDEX = "__contract";
     static final String REASONS = "__reasons";
-    static final String INGEST_TIME = "__ingest_time";
+    /** The routed rows' ingest time column; a micro-batch may set it after persisting them (see MicroBatchProcessor). */
+    public static final String INGEST_TIME = "__ingest_time";
 
     private static final StructType ENVELOPE_SILVER = new StructType()
             .add(SilverColumns.EVENT_ID, DataTypes.StringType, false)

@@ -66,8 +66,9 @@ public final class EventDeduplicator
                 .withColumn(KEY_COLUMN, when(keyed, col(EnvelopeColumns.EVENT_ID))
                         .otherwise(concat(lit(UNKEYED_PREFIX), coalesce(col(RawRecordColumns.STREAM_NAME), lit("")), lit(":"),
                                 coalesce(col(RawRecordColumns.SEQUENCE_NUMBER), lit("")))))
-                .withColumn(EVENT_TIME_OR_ARRIVAL, coalesce(col(EnvelopeColumns.EVENT_TIME), col(RawRecordColumns.APPROXIMATE_ARRIVAL_TIMESTAMP)))
-                .withWatermark(EVENT_TIME_OR_ARRIVAL, watermarkDelay.toMillis() + " milliseconds");
+                // Rows without an event time carry a null here, which Spark's watermark tracking ignores: a malformed
+                // record must not move the watermark (an arrival time would, and make good events look late).
+                .withWatermark(EnvelopeColumns.EVENT_TIME, watermarkDelay.toMillis() + " milliseconds");
 
         StructType inputSchema = withKey.schema();
         StructType outputSchema = enveloped.schema().add(STATUS_COLUMN, DataTypes.StringType, false);
@@ -81,8 +82,6 @@ public final class EventDeduplicator
                         Encoders.row(outputSchema),
                         GroupStateTimeout.ProcessingTimeTimeout());
     }
-
-    private static final String EVENT_TIME_OR_ARRIVAL = "_dedup_time";
 
     private static final class LabelFunction
             implements FlatMapGroupsWithStateFunction<String, Row, Long, Row>

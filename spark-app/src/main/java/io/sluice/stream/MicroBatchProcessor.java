@@ -22,6 +22,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -55,9 +57,11 @@ public final class MicroBatchProcessor
         implements VoidFunction2<Dataset<Row>, Long>
 {
     private static final long serialVersionUID = 1L;
+    private static final Logger log = LoggerFactory.getLogger(MicroBatchProcessor.class);
     /** Spark sets this local property on the thread that runs a streaming query's batches; it survives restarts. */
     private static final String QUERY_ID_PROPERTY = "sql.streaming.queryId";
     private static final int SEQUENCE_NUMBER_WIDTH = 64;
+    private static final Timestamp ROUTING_PLACEHOLDER_TIME = new Timestamp(0);
 
     private final transient ContractEnforcer enforcer;
     private final transient SluiceTables tables;
@@ -84,13 +88,20 @@ public final class MicroBatchProcessor
         Timestamp ingestTime = Timestamp.from(startedAt);
         IdempotentDeltaWriter writer = new IdempotentDeltaWriter(spark);
 
-        Dataset<Row> routed = enforcer.route(labelled, lit(ingestTime)).persist(StorageLevel.MEMORY_AND_DISK());
+        // The routing plan is large; Spark inlines timestamp literals into generated code, so a per-batch ingest time
+        // inside it would recompile that code every batch. It is routed with a constant and stamped after caching.
+        Dataset<Row> cached = enforcer.route(labelled, lit(ROUTING_PLACEHOLDER_TIME)).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> routed = cached.withColumn(ContractEnforcer.INGEST_TIME, lit(ingestTime));
         try {
+            long mark = System.nanoTime();
             Statistics statistics = Statistics.of(routed);
+            log.debug("batch {}: statistics in {} ms", batchId, (System.nanoTime() - mark) / 1_000_000);
             if (statistics.read() == 0) {
                 return;
             }
+            mark = System.nanoTime();
             boolean replayed = writer.append(BronzeRecords.fromRaw(routed, ingestTime), tables.bronze(), appId(queryId, "bronze"), batchId).alreadyCommitted();
+            log.debug("batch {}: bronze in {} ms", batchId, (System.nanoTime() - mark) / 1_000_000);
 
             Map<String, Long> silverRows = new TreeMap<>();
             EnforcedBatch onTime = enforcer.split(routed.filter(status().isin(DedupStatus.NEW.name(), DedupStatus.UNKEYED.name())));
@@ -99,6 +110,8 @@ public final class MicroBatchProcessor
                         appId(queryId, "silver:" + table.getKey()), batchId);
                 silverRows.put(table.getKey(), result.rows());
                 replayed |= result.alreadyCommitted();
+                log.debug("batch {}: silver {} in {} ms", batchId, table.getKey(), (System.nanoTime() - mark) / 1_000_000);
+                mark = System.nanoTime();
             }
 
             long duplicates = statistics.countOf(DedupStatus.DUPLICATE);
@@ -122,7 +135,9 @@ public final class MicroBatchProcessor
                 }
                 quarantine = quarantine.unionByName(lateBatch.quarantine());
             }
+            mark = System.nanoTime();
             IdempotentDeltaWriter.WriteResult quarantined = writer.append(quarantine, tables.quarantine(), appId(queryId, "quarantine"), batchId);
+            log.debug("batch {}: quarantine in {} ms", batchId, (System.nanoTime() - mark) / 1_000_000);
             replayed |= quarantined.alreadyCommitted();
 
             BatchReport report = new BatchReport(batchId, statistics.read(), silverRows, duplicates, late, quarantined.rows(),
@@ -132,7 +147,7 @@ public final class MicroBatchProcessor
             listener.accept(report);
         }
         finally {
-            routed.unpersist();
+            cached.unpersist();
         }
     }
 

@@ -1,0 +1,41 @@
+package io.sluice.benchmark;
+
+import io.sluice.pipeline.RawRecordColumns;
+import io.sluice.produce.ProducedRecord;
+import io.sluice.produce.TennisFeed;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Writes generated records as raw Kinesis-shaped rows (Parquet files), the input of the pipeline benchmarks. */
+final class RawRecords
+{
+    private RawRecords() {}
+
+    /** @return bytes of payload written */
+    static long write(SparkSession spark, TennisFeed feed, long count, int files, int shards, String path)
+    {
+        long payloadBytes = 0;
+        long perFile = (count + files - 1) / files;
+        long sequence = 49_000_000_000_000_000L;
+        long written = 0;
+        Timestamp arrival = new Timestamp(System.currentTimeMillis());
+        for (int file = 0; file < files && written < count; file++) {
+            List<Row> rows = new ArrayList<>();
+            for (long i = 0; i < perFile && written < count; i++, written++) {
+                ProducedRecord record = feed.next();
+                payloadBytes += record.payload().length;
+                int shard = Math.floorMod(record.partitionKey().hashCode(), shards);
+                rows.add(RowFactory.create(record.payload(), "benchmark", record.partitionKey(), Long.toString(sequence++), arrival,
+                        "shardId-%012d".formatted(shard)));
+            }
+            spark.createDataFrame(rows, RawRecordColumns.SCHEMA).coalesce(1).write().mode(SaveMode.Append).parquet(path);
+        }
+        return payloadBytes;
+    }
+}
