@@ -45,6 +45,8 @@ public final class KinesisMock
     private final URI endpoint;
     private final Path logFile;
     private final KinesisClient client;
+    // Stops the mock when the JVM exits without close(), e.g. on Ctrl-C in the local demo.
+    private final Thread shutdownHook;
 
     private KinesisMock(Process process, URI endpoint, Path logFile)
     {
@@ -52,6 +54,8 @@ public final class KinesisMock
         this.endpoint = requireNonNull(endpoint, "endpoint is null");
         this.logFile = requireNonNull(logFile, "logFile is null");
         this.client = KinesisClients.create(KinesisClientSettings.forEndpoint(REGION, endpoint));
+        this.shutdownHook = new Thread(() -> stop(process), "kinesis-mock-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /** Starts the mock installed under {@code sluiceHome/node_modules/kinesis-local} and waits until it answers. */
@@ -191,6 +195,12 @@ public final class KinesisMock
     {
         client.close();
         stop(process);
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        }
+        catch (IllegalStateException e) {
+            // The JVM is shutting down already; the hook stops nothing that is still running.
+        }
         try {
             Files.deleteIfExists(logFile);
         }

@@ -5,7 +5,7 @@ import org.apache.spark.sql.connector.read.PartitionReaderFactory;
 import org.apache.spark.sql.connector.read.streaming.MicroBatchStream;
 import org.apache.spark.sql.connector.read.streaming.Offset;
 import org.apache.spark.sql.connector.read.streaming.ReadLimit;
-import org.apache.spark.sql.connector.read.streaming.SupportsAdmissionControl;
+import org.apache.spark.sql.connector.read.streaming.SupportsTriggerAvailableNow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -41,7 +41,7 @@ import static java.util.Objects.requireNonNull;
  * are always in an earlier batch than those of its children.
  */
 final class KinesisMicroBatchStream
-        implements MicroBatchStream, SupportsAdmissionControl
+        implements MicroBatchStream, SupportsTriggerAvailableNow
 {
     private static final Logger log = LoggerFactory.getLogger(KinesisMicroBatchStream.class);
     private static final int MAX_SCAN_THREADS = 8;
@@ -57,6 +57,8 @@ final class KinesisMicroBatchStream
     private final Map<String, Integer> plannedCounts = new ConcurrentHashMap<>();
 
     private Map<String, Shard> shards = Map.of();
+    // Set by Trigger.AvailableNow: records that arrived later are left for the next run.
+    private volatile Instant availableNowCutoff;
     private long lastDiscoveryNanos;
     private boolean discovered;
 
@@ -107,6 +109,17 @@ final class KinesisMicroBatchStream
         return ReadLimit.allAvailable();
     }
 
+    /**
+     * Kinesis has no "current end" to stop at, so Trigger.AvailableNow reads the records that arrived before
+     * this call (by their approximate arrival time), in as many batches as the per-shard limits need.
+     */
+    @Override
+    public void prepareForTriggerAvailableNow()
+    {
+        availableNowCutoff = Instant.now();
+        log.info("Kinesis stream {}: reading records that arrived until {}", options.streamName(), availableNowCutoff);
+    }
+
     @Override
     public Offset latestOffset(Offset startOffset, ReadLimit limit)
     {
@@ -147,7 +160,7 @@ final class KinesisMicroBatchStream
         CachedIterator cached = iterators.remove(shardId);
         String iterator = cached != null && cached.position().equals(position) ? cached.iterator() : null;
         ShardReader reader = new ShardReader(client, calls, options.streamName(), shardId);
-        ShardReader.Scan scan = reader.scan(position, iterator, options.maxFetchRecordsPerShard(), options.maxFetchTimePerShard());
+        ShardReader.Scan scan = reader.scan(position, iterator, options.maxFetchRecordsPerShard(), options.maxFetchTimePerShard(), availableNowCutoff);
         if (scan.nextIterator() != null) {
             iterators.put(shardId, new CachedIterator(scan.end(), scan.nextIterator()));
         }

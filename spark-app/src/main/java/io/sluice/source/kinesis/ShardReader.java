@@ -6,6 +6,7 @@ import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.Record;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,10 +43,11 @@ final class ShardReader
     record Scan(ShardPosition end, int records, String nextIterator) {}
 
     /**
-     * Reads ahead from {@code from} until the shard is caught up, closed, {@code maxRecords} are seen or {@code maxTime}
-     * passed. Records are only counted; tasks read them again within the bounds this fixes.
+     * Reads ahead from {@code from} until the shard is caught up, closed, {@code maxRecords} are seen, {@code maxTime}
+     * passed, or a record arrived after {@code cutoff} (when not null; that record is left for later). Records are
+     * only counted; tasks read them again within the bounds this fixes.
      */
-    Scan scan(ShardPosition from, String cachedIterator, int maxRecords, Duration maxTime)
+    Scan scan(ShardPosition from, String cachedIterator, int maxRecords, Duration maxTime, Instant cutoff)
     {
         long deadline = System.nanoTime() + maxTime.toNanos();
         ShardPosition position = from;
@@ -63,9 +65,13 @@ final class ShardReader
                 continue;
             }
             List<Record> records = response.records();
-            if (!records.isEmpty()) {
-                count += records.size();
-                position = ShardPosition.after(records.get(records.size() - 1).sequenceNumber());
+            for (Record record : records) {
+                if (cutoff != null && record.approximateArrivalTimestamp() != null && record.approximateArrivalTimestamp().isAfter(cutoff)) {
+                    // The iterator is past this record, so it cannot be reused.
+                    return new Scan(position, count, null);
+                }
+                count++;
+                position = ShardPosition.after(record.sequenceNumber());
             }
             iterator = response.nextShardIterator();
             if (iterator == null) {

@@ -283,6 +283,27 @@ final class KinesisSourceTest
     }
 
     @Test
+    void availableNowReadsWhatArrivedBeforeItStartedAndStops(@TempDir Path checkpoint)
+            throws Exception
+    {
+        mock.createStream("available-now", 2);
+        List<Written> first = KinesisTestStreams.put(client, "available-now", 0, 300, i -> "key-" + i);
+        CollectingSink sink = new CollectingSink();
+        Map<String, String> options = Map.of("kinesis.maxFetchRecordsPerShard", "50");
+
+        StreamingQuery run = start("available-now", mock.endpoint(), options, checkpoint, sink, Trigger.AvailableNow());
+        assertThat(run.awaitTermination(60_000)).as("first run terminated").isTrue();
+        assertExactly(sink.rows(), first);
+        assertThat(sink.rows().stream().map(Collected::batchId).distinct()).hasSizeGreaterThanOrEqualTo(3);
+
+        List<Written> all = new ArrayList<>(first);
+        all.addAll(KinesisTestStreams.put(client, "available-now", 300, 100, i -> "key-" + i));
+        StreamingQuery again = start("available-now", mock.endpoint(), options, checkpoint, sink, Trigger.AvailableNow());
+        assertThat(again.awaitTermination(60_000)).as("second run terminated").isTrue();
+        assertExactly(sink.rows(), all);
+    }
+
+    @Test
     void failsWithAClearMessageWhenTheStreamIsMissing(@TempDir Path checkpoint)
             throws Exception
     {
@@ -300,6 +321,12 @@ final class KinesisSourceTest
     private StreamingQuery start(String stream, URI endpoint, Map<String, String> extraOptions, Path checkpoint, CollectingSink sink)
             throws TimeoutException
     {
+        return start(stream, endpoint, extraOptions, checkpoint, sink, Trigger.ProcessingTime(100));
+    }
+
+    private StreamingQuery start(String stream, URI endpoint, Map<String, String> extraOptions, Path checkpoint, CollectingSink sink, Trigger trigger)
+            throws TimeoutException
+    {
         Dataset<Row> rows = spark.readStream()
                 .format(KinesisSourceProvider.SHORT_NAME)
                 .option("kinesis.streamName", stream)
@@ -311,7 +338,7 @@ final class KinesisSourceTest
         return rows.writeStream()
                 .foreachBatch(sink)
                 .option("checkpointLocation", checkpoint.toString())
-                .trigger(Trigger.ProcessingTime(Duration.ofMillis(100).toMillis()))
+                .trigger(trigger)
                 .start();
     }
 
