@@ -122,6 +122,33 @@ final class KinesisSourceTest
     }
 
     @Test
+    void reRunsAFailedBatchWithExactlyTheSameRecords(@TempDir Path checkpoint)
+            throws Exception
+    {
+        mock.createStream("rerun", 4);
+        List<Written> written = new ArrayList<>(KinesisTestStreams.put(client, "rerun", 0, 400, i -> "key-" + i));
+        CollectingSink sink = new CollectingSink(1);
+        Map<String, String> options = Map.of("kinesis.maxFetchRecordsPerShard", "50");
+
+        StreamingQuery failing = start("rerun", mock.endpoint(), options, checkpoint, sink);
+        assertThatThrownBy(() -> failing.awaitTermination(60_000))
+                .isInstanceOf(StreamingQueryException.class)
+                .hasMessageContaining("Injected failure in batch 1");
+
+        // Records written meanwhile must not slip into the re-run of batch 1.
+        written.addAll(KinesisTestStreams.put(client, "rerun", 400, 200, i -> "key-" + i));
+        StreamingQuery resumed = start("rerun", mock.endpoint(), options, checkpoint, sink);
+        try {
+            resumed.processAllAvailable();
+        }
+        finally {
+            resumed.stop();
+        }
+        assertThat(sink.replays()).isEqualTo(1);
+        assertExactly(sink.rows(), written);
+    }
+
+    @Test
     void followsSplitsAndMergesReadingParentsFirst(@TempDir Path checkpoint)
             throws Exception
     {
