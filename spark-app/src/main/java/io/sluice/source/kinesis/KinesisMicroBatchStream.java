@@ -48,6 +48,7 @@ final class KinesisMicroBatchStream
 
     private final KinesisSourceOptions options;
     private final Map<String, String> rawOptions;
+    private final KinesisClients.OwnedClient ownedClient;
     private final KinesisClient client;
     private final KinesisCalls calls;
     private final ExecutorService scanners;
@@ -68,7 +69,8 @@ final class KinesisMicroBatchStream
     {
         this.options = requireNonNull(options, "options is null");
         this.rawOptions = Map.copyOf(requireNonNull(rawOptions, "rawOptions is null"));
-        this.client = KinesisClients.create(options.clientSettings());
+        this.ownedClient = KinesisClients.open(options.clientSettings());
+        this.client = ownedClient.client();
         this.calls = new KinesisCalls(options.streamName(), options.backoff());
         AtomicInteger threads = new AtomicInteger();
         this.scanners = Executors.newFixedThreadPool(MAX_SCAN_THREADS, runnable -> {
@@ -244,7 +246,7 @@ final class KinesisMicroBatchStream
     public void stop()
     {
         scanners.shutdownNow();
-        client.close();
+        ownedClient.close();
     }
 
     @Override
