@@ -5,6 +5,7 @@ import org.apache.spark.sql.connector.read.PartitionReaderFactory;
 import org.apache.spark.sql.connector.read.streaming.MicroBatchStream;
 import org.apache.spark.sql.connector.read.streaming.Offset;
 import org.apache.spark.sql.connector.read.streaming.ReadLimit;
+import org.apache.spark.sql.connector.read.streaming.ReportsSourceMetrics;
 import org.apache.spark.sql.connector.read.streaming.SupportsTriggerAvailableNow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -41,7 +43,7 @@ import static java.util.Objects.requireNonNull;
  * are always in an earlier batch than those of its children.
  */
 final class KinesisMicroBatchStream
-        implements MicroBatchStream, SupportsTriggerAvailableNow
+        implements MicroBatchStream, SupportsTriggerAvailableNow, ReportsSourceMetrics
 {
     private static final Logger log = LoggerFactory.getLogger(KinesisMicroBatchStream.class);
     private static final int MAX_SCAN_THREADS = 8;
@@ -56,6 +58,8 @@ final class KinesisMicroBatchStream
     private final Map<String, CachedIterator> iterators = new ConcurrentHashMap<>();
     // Records counted per planned shard range; sizes the tasks' GetRecords calls. Lost on restart, which is harmless.
     private final Map<String, Integer> plannedCounts = new ConcurrentHashMap<>();
+    // Per shard, how far the end of the last planned batch was behind the shard's tip.
+    private final Map<String, Long> millisBehindLatest = new ConcurrentHashMap<>();
 
     private Map<String, Shard> shards = Map.of();
     // Set by Trigger.AvailableNow: records that arrived later are left for the next run.
@@ -150,6 +154,7 @@ final class KinesisMicroBatchStream
         for (Map.Entry<String, Future<ShardReader.Scan>> entry : scans.entrySet()) {
             ShardReader.Scan scan = await(entry.getValue());
             positions.put(entry.getKey(), scan.end());
+            millisBehindLatest.put(entry.getKey(), scan.millisBehindLatest());
             if (scan.records() > 0) {
                 plannedCounts.put(rangeKey(entry.getKey(), scan.end().sequenceNumber()), scan.records());
             }
@@ -193,6 +198,21 @@ final class KinesisMicroBatchStream
             }
         }
         return true;
+    }
+
+    /** Shown in the query progress: shard counts of the consumed offset and the planning lag. */
+    @Override
+    public Map<String, String> metrics(Optional<Offset> latestConsumedOffset)
+    {
+        Map<String, String> metrics = new TreeMap<>();
+        latestConsumedOffset.map(KinesisOffset.class::cast).ifPresent(offset -> {
+            long finished = offset.shards().values().stream().filter(ShardPosition::finished).count();
+            metrics.put("openShards", Long.toString(offset.shards().size() - finished));
+            metrics.put("finishedShards", Long.toString(finished));
+        });
+        millisBehindLatest.keySet().retainAll(shards.keySet());
+        metrics.put("maxMillisBehindLatest", Long.toString(millisBehindLatest.values().stream().mapToLong(Long::longValue).max().orElse(0)));
+        return metrics;
     }
 
     @Override

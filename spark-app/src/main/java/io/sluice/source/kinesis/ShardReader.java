@@ -37,10 +37,11 @@ final class ShardReader
     }
 
     /**
-     * What a scan found: the new position, the number of records between the old and new one, and an iterator
-     * continuing exactly after the new position (null when the shard is finished or the last answer was cut).
+     * What a scan found: the new position, the number of records between the old and new one, an iterator
+     * continuing exactly after the new position (null when the shard is finished or the last answer was cut),
+     * and how far the last answer was behind the shard's tip (0 when finished).
      */
-    record Scan(ShardPosition end, int records, String nextIterator) {}
+    record Scan(ShardPosition end, int records, String nextIterator, long millisBehindLatest) {}
 
     /**
      * Reads ahead from {@code from} until the shard is caught up, closed, {@code maxRecords} are seen, {@code maxTime}
@@ -68,18 +69,18 @@ final class ShardReader
             for (Record record : records) {
                 if (cutoff != null && record.approximateArrivalTimestamp() != null && record.approximateArrivalTimestamp().isAfter(cutoff)) {
                     // The iterator is past this record, so it cannot be reused.
-                    return new Scan(position, count, null);
+                    return new Scan(position, count, null, lag(response));
                 }
                 count++;
                 position = ShardPosition.after(record.sequenceNumber());
             }
             iterator = response.nextShardIterator();
             if (iterator == null) {
-                return new Scan(position.asFinished(), count, null);
+                return new Scan(position.asFinished(), count, null, 0);
             }
             boolean caughtUp = records.isEmpty() && isCaughtUp(response);
             if (caughtUp || count >= maxRecords || System.nanoTime() > deadline) {
-                return new Scan(position, count, iterator);
+                return new Scan(position, count, iterator, lag(response));
             }
         }
     }
@@ -166,6 +167,11 @@ final class ShardReader
     private String iterator(ShardPosition position)
     {
         return calls.call("GetShardIterator", () -> client.getShardIterator(position.iteratorRequest(streamName, shardId))).shardIterator();
+    }
+
+    private static long lag(GetRecordsResponse response)
+    {
+        return response.millisBehindLatest() == null ? 0 : response.millisBehindLatest();
     }
 
     private static boolean isCaughtUp(GetRecordsResponse response)

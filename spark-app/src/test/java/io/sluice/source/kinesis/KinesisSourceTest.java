@@ -91,6 +91,10 @@ final class KinesisSourceTest
         finally {
             query.stop();
         }
+        assertThat(query.lastProgress().sources()[0].metrics())
+                .containsEntry("openShards", "4")
+                .containsEntry("finishedShards", "0")
+                .containsEntry("maxMillisBehindLatest", "0");
         assertExactly(sink.rows(), written);
         // 500 records per shard, at most 200 per batch: the limit spreads them over several batches.
         assertThat(sink.rows().stream().map(Collected::batchId).distinct()).hasSizeGreaterThanOrEqualTo(3);
