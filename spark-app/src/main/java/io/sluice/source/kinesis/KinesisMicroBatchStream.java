@@ -129,7 +129,7 @@ final class KinesisMicroBatchStream
     @Override
     public Offset latestOffset(Offset startOffset, ReadLimit limit)
     {
-        KinesisOffset start = (KinesisOffset) startOffset;
+        KinesisOffset start = kinesisOffset(startOffset);
         checkStream(start);
         if (!discovered || System.nanoTime() - lastDiscoveryNanos >= options.shardDiscoveryInterval().toNanos()) {
             discoverShards();
@@ -205,7 +205,7 @@ final class KinesisMicroBatchStream
     public Map<String, String> metrics(Optional<Offset> latestConsumedOffset)
     {
         Map<String, String> metrics = new TreeMap<>();
-        latestConsumedOffset.map(KinesisOffset.class::cast).ifPresent(offset -> {
+        latestConsumedOffset.map(KinesisMicroBatchStream::kinesisOffset).ifPresent(offset -> {
             long finished = offset.shards().values().stream().filter(ShardPosition::finished).count();
             metrics.put("openShards", Long.toString(offset.shards().size() - finished));
             metrics.put("finishedShards", Long.toString(finished));
@@ -218,8 +218,8 @@ final class KinesisMicroBatchStream
     @Override
     public InputPartition[] planInputPartitions(Offset startOffset, Offset endOffset)
     {
-        KinesisOffset start = (KinesisOffset) startOffset;
-        KinesisOffset end = (KinesisOffset) endOffset;
+        KinesisOffset start = kinesisOffset(startOffset);
+        KinesisOffset end = kinesisOffset(endOffset);
         checkStream(start);
         checkStream(end);
         List<InputPartition> partitions = new ArrayList<>();
@@ -253,7 +253,7 @@ final class KinesisMicroBatchStream
     @Override
     public void commit(Offset end)
     {
-        KinesisOffset offset = (KinesisOffset) end;
+        KinesisOffset offset = kinesisOffset(end);
         plannedCounts.keySet().removeIf(key -> {
             String shardId = key.substring(0, key.indexOf('/'));
             ShardPosition position = offset.shards().get(shardId);
@@ -308,6 +308,12 @@ final class KinesisMicroBatchStream
             throw new IllegalStateException("Cannot resume from checkpoint: it holds offsets of Kinesis stream '%s', but the query reads '%s'"
                     .formatted(offset.streamName(), options.streamName()));
         }
+    }
+
+    /** Spark hands back offsets read from the log as its own SerializedOffset in some paths (e.g. metrics). */
+    private static KinesisOffset kinesisOffset(Offset offset)
+    {
+        return offset instanceof KinesisOffset kinesis ? kinesis : KinesisOffset.fromJson(offset.json());
     }
 
     private static String rangeKey(String shardId, String endSequenceNumber)
