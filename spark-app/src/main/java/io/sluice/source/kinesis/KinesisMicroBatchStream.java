@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +48,7 @@ final class KinesisMicroBatchStream
 {
     private static final Logger log = LoggerFactory.getLogger(KinesisMicroBatchStream.class);
     private static final int MAX_SCAN_THREADS = 8;
+    private static final Duration IDLE_POLL_INTERVAL = Duration.ofMillis(250);
 
     private final KinesisSourceOptions options;
     private final Map<String, String> rawOptions;
@@ -67,7 +69,7 @@ final class KinesisMicroBatchStream
     private long lastDiscoveryNanos;
     private boolean discovered;
 
-    private record CachedIterator(ShardPosition position, String iterator) {}
+    private record CachedIterator(ShardPosition position, String iterator, boolean caughtUp, long scannedAtNanos) {}
 
     KinesisMicroBatchStream(KinesisSourceOptions options, Map<String, String> rawOptions)
     {
@@ -146,7 +148,7 @@ final class KinesisMicroBatchStream
         for (Map.Entry<String, ShardPosition> entry : start.shards().entrySet()) {
             String shardId = entry.getKey();
             ShardPosition position = entry.getValue();
-            if (position.finished() || !parentsFinished(shardId, start)) {
+            if (position.finished() || !parentsFinished(shardId, start) || recentlyIdle(shardId, position)) {
                 continue;
             }
             scans.put(shardId, scanners.submit(() -> scan(shardId, position)));
@@ -169,12 +171,27 @@ final class KinesisMicroBatchStream
         ShardReader reader = new ShardReader(client, calls, options.streamName(), shardId);
         ShardReader.Scan scan = reader.scan(position, iterator, options.maxFetchRecordsPerShard(), options.maxFetchTimePerShard(), availableNowCutoff);
         if (scan.nextIterator() != null) {
-            iterators.put(shardId, new CachedIterator(scan.end(), scan.nextIterator()));
+            iterators.put(shardId, new CachedIterator(scan.end(), scan.nextIterator(), scan.caughtUp(), System.nanoTime()));
         }
         if (scan.end().finished() && !position.finished()) {
             log.info("Kinesis stream {}: shard {} is closed and read to its end", options.streamName(), shardId);
         }
         return scan;
+    }
+
+    /**
+     * Spark asks for new data every few milliseconds when a stream is idle; Kinesis allows five GetRecords per
+     * second and shard, shared with the tasks. A shard found empty moments ago is not asked again yet. Not with
+     * Trigger.AvailableNow, which ends at the first batch without new data and must not end early.
+     */
+    private boolean recentlyIdle(String shardId, ShardPosition position)
+    {
+        if (availableNowCutoff != null) {
+            return false;
+        }
+        CachedIterator cached = iterators.get(shardId);
+        return cached != null && cached.caughtUp() && cached.position().equals(position)
+                && System.nanoTime() - cached.scannedAtNanos() < IDLE_POLL_INTERVAL.toNanos();
     }
 
     private boolean parentsFinished(String shardId, KinesisOffset start)

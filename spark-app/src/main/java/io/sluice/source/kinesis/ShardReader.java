@@ -39,9 +39,10 @@ final class ShardReader
     /**
      * What a scan found: the new position, the number of records between the old and new one, an iterator
      * continuing exactly after the new position (null when the shard is finished or the last answer was cut),
-     * and how far the last answer was behind the shard's tip (0 when finished).
+     * how far the last answer was behind the shard's tip (0 when finished), and whether the scan stopped because
+     * the shard had nothing more.
      */
-    record Scan(ShardPosition end, int records, String nextIterator, long millisBehindLatest) {}
+    record Scan(ShardPosition end, int records, String nextIterator, long millisBehindLatest, boolean caughtUp) {}
 
     /**
      * Reads ahead from {@code from} until the shard is caught up, closed, {@code maxRecords} are seen, {@code maxTime}
@@ -69,18 +70,20 @@ final class ShardReader
             for (Record record : records) {
                 if (cutoff != null && record.approximateArrivalTimestamp() != null && record.approximateArrivalTimestamp().isAfter(cutoff)) {
                     // The iterator is past this record, so it cannot be reused.
-                    return new Scan(position, count, null, lag(response));
+                    return new Scan(position, count, null, lag(response), false);
                 }
                 count++;
                 position = ShardPosition.after(record.sequenceNumber());
             }
             iterator = response.nextShardIterator();
             if (iterator == null) {
-                return new Scan(position.asFinished(), count, null, 0);
+                return new Scan(position.asFinished(), count, null, 0, false);
             }
-            boolean caughtUp = records.isEmpty() && isCaughtUp(response);
-            if (caughtUp || count >= maxRecords || System.nanoTime() > deadline) {
-                return new Scan(position, count, iterator, lag(response));
+            if (records.isEmpty() && isCaughtUp(response)) {
+                return new Scan(position, count, iterator, 0, true);
+            }
+            if (count >= maxRecords || System.nanoTime() > deadline) {
+                return new Scan(position, count, iterator, lag(response), false);
             }
         }
     }
