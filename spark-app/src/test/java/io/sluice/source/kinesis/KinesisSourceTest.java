@@ -341,6 +341,19 @@ final class KinesisSourceTest
     }
 
     @Test
+    void rejectsBadOptionsWhenTheQueryIsDefined()
+    {
+        assertThatThrownBy(() -> spark.readStream()
+                .format(KinesisSourceProvider.SHORT_NAME)
+                .option("kinesis.streamName", "events")
+                .option("kinesis.region", "us-east-1")
+                .option("kinesis.maxFetchRecordsPerShard", "many")
+                .load())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Invalid kinesis.maxFetchRecordsPerShard: 'many'; expected a record count from 1 to 2147483647");
+    }
+
+    @Test
     void failsWithAClearMessageWhenTheStreamIsMissing(@TempDir Path checkpoint)
             throws Exception
     {
