@@ -111,6 +111,8 @@ public final class KinesisMock
             builder.environment().put("LOG_LEVEL", "WARN");
             builder.environment().put("SHOULD_PERSIST_DATA", "false");
             builder.environment().put("LOAD_DATA_IF_EXISTS", "false");
+            // The default of 50 shards per account is quickly reached by a test run or a demo that reshards.
+            builder.environment().put("SHARD_LIMIT", "1000");
             process = builder.start();
         }
         catch (IOException e) {
