@@ -46,6 +46,8 @@ public final class KinesisMock
     private final URI endpoint;
     private final Path logFile;
     private final KinesisClient client;
+    // Stops the mock when the JVM exits without close(), e.g. on Ctrl-C in the local demo.
+    private final Thread shutdownHook;
 
     private KinesisMock(Process process, URI endpoint, Path logFile)
     {
@@ -53,6 +55,8 @@ public final class KinesisMock
         this.endpoint = requireNonNull(endpoint, "endpoint is null");
         this.logFile = requireNonNull(logFile, "logFile is null");
         this.client = KinesisClients.create(KinesisClientSettings.forEndpoint(REGION, endpoint));
+        this.shutdownHook = new Thread(() -> stop(process), "kinesis-mock-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /** Starts the mock installed under {@code sluiceHome/node_modules/kinesis-local} on free ports and waits until it answers. */
@@ -124,6 +128,8 @@ public final class KinesisMock
             builder.environment().put("LOG_LEVEL", "WARN");
             builder.environment().put("SHOULD_PERSIST_DATA", "false");
             builder.environment().put("LOAD_DATA_IF_EXISTS", "false");
+            // The default of 50 shards per account is quickly reached by a test run or a demo that reshards.
+            builder.environment().put("SHARD_LIMIT", "1000");
             process = builder.start();
         }
         catch (IOException e) {
@@ -208,6 +214,12 @@ public final class KinesisMock
     {
         client.close();
         stop(process);
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        }
+        catch (IllegalStateException e) {
+            // The JVM is shutting down already; the hook stops nothing that is still running.
+        }
         try {
             Files.deleteIfExists(logFile);
         }

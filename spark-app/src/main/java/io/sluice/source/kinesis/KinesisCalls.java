@@ -2,6 +2,7 @@ package io.sluice.source.kinesis;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -103,11 +104,10 @@ final class KinesisCalls
 
     private static String describe(SdkException e)
     {
-        if (e instanceof SdkServiceException service && service instanceof software.amazon.awssdk.awscore.exception.AwsServiceException aws
-                && aws.awsErrorDetails() != null) {
+        if (e instanceof AwsServiceException aws && aws.awsErrorDetails() != null) {
             String code = aws.awsErrorDetails().errorCode();
             String message = aws.awsErrorDetails().errorMessage();
-            return "%s (%s, HTTP %d)".formatted(message == null ? e.getMessage() : message, code, service.statusCode());
+            return "%s (%s, HTTP %d)".formatted(message == null ? e.getMessage() : message, code, aws.statusCode());
         }
         return e.getMessage();
     }

@@ -5,7 +5,8 @@ import org.apache.spark.sql.connector.read.PartitionReaderFactory;
 import org.apache.spark.sql.connector.read.streaming.MicroBatchStream;
 import org.apache.spark.sql.connector.read.streaming.Offset;
 import org.apache.spark.sql.connector.read.streaming.ReadLimit;
-import org.apache.spark.sql.connector.read.streaming.SupportsAdmissionControl;
+import org.apache.spark.sql.connector.read.streaming.ReportsSourceMetrics;
+import org.apache.spark.sql.connector.read.streaming.SupportsTriggerAvailableNow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -13,11 +14,13 @@ import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -41,13 +44,15 @@ import static java.util.Objects.requireNonNull;
  * are always in an earlier batch than those of its children.
  */
 final class KinesisMicroBatchStream
-        implements MicroBatchStream, SupportsAdmissionControl
+        implements MicroBatchStream, SupportsTriggerAvailableNow, ReportsSourceMetrics
 {
     private static final Logger log = LoggerFactory.getLogger(KinesisMicroBatchStream.class);
     private static final int MAX_SCAN_THREADS = 8;
+    private static final Duration IDLE_POLL_INTERVAL = Duration.ofMillis(250);
 
     private final KinesisSourceOptions options;
     private final Map<String, String> rawOptions;
+    private final KinesisClients.OwnedClient ownedClient;
     private final KinesisClient client;
     private final KinesisCalls calls;
     private final ExecutorService scanners;
@@ -55,18 +60,23 @@ final class KinesisMicroBatchStream
     private final Map<String, CachedIterator> iterators = new ConcurrentHashMap<>();
     // Records counted per planned shard range; sizes the tasks' GetRecords calls. Lost on restart, which is harmless.
     private final Map<String, Integer> plannedCounts = new ConcurrentHashMap<>();
+    // Per shard, how far the end of the last planned batch was behind the shard's tip.
+    private final Map<String, Long> millisBehindLatest = new ConcurrentHashMap<>();
 
     private Map<String, Shard> shards = Map.of();
+    // Set by Trigger.AvailableNow: records that arrived later are left for the next run.
+    private volatile Instant availableNowCutoff;
     private long lastDiscoveryNanos;
     private boolean discovered;
 
-    private record CachedIterator(ShardPosition position, String iterator) {}
+    private record CachedIterator(ShardPosition position, String iterator, boolean caughtUp, long scannedAtNanos) {}
 
     KinesisMicroBatchStream(KinesisSourceOptions options, Map<String, String> rawOptions)
     {
         this.options = requireNonNull(options, "options is null");
         this.rawOptions = Map.copyOf(requireNonNull(rawOptions, "rawOptions is null"));
-        this.client = KinesisClients.create(options.clientSettings());
+        this.ownedClient = KinesisClients.open(options.clientSettings());
+        this.client = ownedClient.client();
         this.calls = new KinesisCalls(options.streamName(), options.backoff());
         AtomicInteger threads = new AtomicInteger();
         this.scanners = Executors.newFixedThreadPool(MAX_SCAN_THREADS, runnable -> {
@@ -107,10 +117,21 @@ final class KinesisMicroBatchStream
         return ReadLimit.allAvailable();
     }
 
+    /**
+     * Kinesis has no "current end" to stop at, so Trigger.AvailableNow reads the records that arrived before
+     * this call (by their approximate arrival time), in as many batches as the per-shard limits need.
+     */
+    @Override
+    public void prepareForTriggerAvailableNow()
+    {
+        availableNowCutoff = Instant.now();
+        log.info("Kinesis stream {}: reading records that arrived until {}", options.streamName(), availableNowCutoff);
+    }
+
     @Override
     public Offset latestOffset(Offset startOffset, ReadLimit limit)
     {
-        KinesisOffset start = (KinesisOffset) startOffset;
+        KinesisOffset start = kinesisOffset(startOffset);
         checkStream(start);
         if (!discovered || System.nanoTime() - lastDiscoveryNanos >= options.shardDiscoveryInterval().toNanos()) {
             discoverShards();
@@ -127,7 +148,7 @@ final class KinesisMicroBatchStream
         for (Map.Entry<String, ShardPosition> entry : start.shards().entrySet()) {
             String shardId = entry.getKey();
             ShardPosition position = entry.getValue();
-            if (position.finished() || !parentsFinished(shardId, start)) {
+            if (position.finished() || !parentsFinished(shardId, start) || recentlyIdle(shardId, position)) {
                 continue;
             }
             scans.put(shardId, scanners.submit(() -> scan(shardId, position)));
@@ -135,6 +156,7 @@ final class KinesisMicroBatchStream
         for (Map.Entry<String, Future<ShardReader.Scan>> entry : scans.entrySet()) {
             ShardReader.Scan scan = await(entry.getValue());
             positions.put(entry.getKey(), scan.end());
+            millisBehindLatest.put(entry.getKey(), scan.millisBehindLatest());
             if (scan.records() > 0) {
                 plannedCounts.put(rangeKey(entry.getKey(), scan.end().sequenceNumber()), scan.records());
             }
@@ -147,14 +169,29 @@ final class KinesisMicroBatchStream
         CachedIterator cached = iterators.remove(shardId);
         String iterator = cached != null && cached.position().equals(position) ? cached.iterator() : null;
         ShardReader reader = new ShardReader(client, calls, options.streamName(), shardId);
-        ShardReader.Scan scan = reader.scan(position, iterator, options.maxFetchRecordsPerShard(), options.maxFetchTimePerShard());
+        ShardReader.Scan scan = reader.scan(position, iterator, options.maxFetchRecordsPerShard(), options.maxFetchTimePerShard(), availableNowCutoff);
         if (scan.nextIterator() != null) {
-            iterators.put(shardId, new CachedIterator(scan.end(), scan.nextIterator()));
+            iterators.put(shardId, new CachedIterator(scan.end(), scan.nextIterator(), scan.caughtUp(), System.nanoTime()));
         }
         if (scan.end().finished() && !position.finished()) {
             log.info("Kinesis stream {}: shard {} is closed and read to its end", options.streamName(), shardId);
         }
         return scan;
+    }
+
+    /**
+     * Spark asks for new data every few milliseconds when a stream is idle; Kinesis allows five GetRecords per
+     * second and shard, shared with the tasks. A shard found empty moments ago is not asked again yet. Not with
+     * Trigger.AvailableNow, which ends at the first batch without new data and must not end early.
+     */
+    private boolean recentlyIdle(String shardId, ShardPosition position)
+    {
+        if (availableNowCutoff != null) {
+            return false;
+        }
+        CachedIterator cached = iterators.get(shardId);
+        return cached != null && cached.caughtUp() && cached.position().equals(position)
+                && System.nanoTime() - cached.scannedAtNanos() < IDLE_POLL_INTERVAL.toNanos();
     }
 
     private boolean parentsFinished(String shardId, KinesisOffset start)
@@ -180,11 +217,26 @@ final class KinesisMicroBatchStream
         return true;
     }
 
+    /** Shown in the query progress: shard counts of the consumed offset and the planning lag. */
+    @Override
+    public Map<String, String> metrics(Optional<Offset> latestConsumedOffset)
+    {
+        Map<String, String> metrics = new TreeMap<>();
+        latestConsumedOffset.map(KinesisMicroBatchStream::kinesisOffset).ifPresent(offset -> {
+            long finished = offset.shards().values().stream().filter(ShardPosition::finished).count();
+            metrics.put("openShards", Long.toString(offset.shards().size() - finished));
+            metrics.put("finishedShards", Long.toString(finished));
+        });
+        millisBehindLatest.keySet().retainAll(shards.keySet());
+        metrics.put("maxMillisBehindLatest", Long.toString(millisBehindLatest.values().stream().mapToLong(Long::longValue).max().orElse(0)));
+        return metrics;
+    }
+
     @Override
     public InputPartition[] planInputPartitions(Offset startOffset, Offset endOffset)
     {
-        KinesisOffset start = (KinesisOffset) startOffset;
-        KinesisOffset end = (KinesisOffset) endOffset;
+        KinesisOffset start = kinesisOffset(startOffset);
+        KinesisOffset end = kinesisOffset(endOffset);
         checkStream(start);
         checkStream(end);
         List<InputPartition> partitions = new ArrayList<>();
@@ -218,7 +270,7 @@ final class KinesisMicroBatchStream
     @Override
     public void commit(Offset end)
     {
-        KinesisOffset offset = (KinesisOffset) end;
+        KinesisOffset offset = kinesisOffset(end);
         plannedCounts.keySet().removeIf(key -> {
             String shardId = key.substring(0, key.indexOf('/'));
             ShardPosition position = offset.shards().get(shardId);
@@ -231,7 +283,7 @@ final class KinesisMicroBatchStream
     public void stop()
     {
         scanners.shutdownNow();
-        client.close();
+        ownedClient.close();
     }
 
     @Override
@@ -273,6 +325,12 @@ final class KinesisMicroBatchStream
             throw new IllegalStateException("Cannot resume from checkpoint: it holds offsets of Kinesis stream '%s', but the query reads '%s'"
                     .formatted(offset.streamName(), options.streamName()));
         }
+    }
+
+    /** Spark hands back offsets read from the log as its own SerializedOffset in some paths (e.g. metrics). */
+    private static KinesisOffset kinesisOffset(Offset offset)
+    {
+        return offset instanceof KinesisOffset kinesis ? kinesis : KinesisOffset.fromJson(offset.json());
     }
 
     private static String rangeKey(String shardId, String endSequenceNumber)

@@ -4,7 +4,6 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.unsafe.types.UTF8String;
-import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Record;
 
 import java.time.Instant;
@@ -24,7 +23,7 @@ final class KinesisPartitionReader
 {
     private final KinesisSourceOptions options;
     private final KinesisInputPartition partition;
-    private final KinesisClient client;
+    private final KinesisClients.OwnedClient client;
     private final ShardReader.Cursor cursor;
     private final UTF8String streamName;
     private final UTF8String shardId;
@@ -35,8 +34,8 @@ final class KinesisPartitionReader
     {
         this.options = requireNonNull(options, "options is null");
         this.partition = requireNonNull(partition, "partition is null");
-        this.client = KinesisClients.create(options.clientSettings());
-        ShardReader reader = new ShardReader(client, new KinesisCalls(options.streamName(), options.backoff()), options.streamName(), partition.shardId());
+        this.client = KinesisClients.open(options.clientSettings());
+        ShardReader reader = new ShardReader(client.client(), new KinesisCalls(options.streamName(), options.backoff()), options.streamName(), partition.shardId());
         this.cursor = reader.open(partition.start(), partition.endSequenceNumber(), partition.expectedRecords());
         this.streamName = UTF8String.fromString(options.streamName());
         this.shardId = UTF8String.fromString(partition.shardId());

@@ -78,9 +78,10 @@ public record KinesisSourceOptions(
         byKey.putAll(options);
         Map<String, String> known = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         KNOWN.forEach(name -> known.put(name, name));
-        for (String key : byKey.keySet()) {
-            if (key.toLowerCase(Locale.ROOT).startsWith("kinesis.") && !known.containsKey(key)) {
-                throw new IllegalArgumentException("Invalid option %s: unknown; expected one of %s".formatted(key, new TreeMap<>(known).keySet()));
+        for (Map.Entry<String, String> entry : byKey.entrySet()) {
+            if (entry.getKey().toLowerCase(Locale.ROOT).startsWith("kinesis.") && !known.containsKey(entry.getKey())) {
+                throw new IllegalArgumentException("Invalid option %s: '%s'; expected one of the known options %s"
+                        .formatted(entry.getKey(), entry.getValue(), new TreeMap<>(known).keySet()));
             }
         }
         Values values = new Values(byKey);

@@ -31,7 +31,9 @@ final class KinesisTable
         return "kinesis:" + KinesisSourceOptions.parse(properties).streamName();
     }
 
+    // Still abstract in Spark 4.0 although deprecated in favour of columns(), whose default derives from it.
     @Override
+    @SuppressWarnings("deprecation")
     public StructType schema()
     {
         return KinesisSourceProvider.SCHEMA;
@@ -50,6 +52,9 @@ final class KinesisTable
         Map<String, String> merged = new HashMap<>(properties);
         merged.putAll(options.asCaseSensitiveMap());
         KinesisSourceOptions parsed = KinesisSourceOptions.parse(merged);
+        // Executors parse the options again; pin the region the driver resolved, their AWS_REGION may differ.
+        merged.keySet().removeIf(key -> key.equalsIgnoreCase(KinesisSourceOptions.REGION));
+        merged.put(KinesisSourceOptions.REGION, parsed.clientSettings().region());
         return () -> new KinesisScan(parsed, merged);
     }
 

@@ -1,5 +1,6 @@
 package io.sluice.source.kinesis;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -58,7 +59,7 @@ public final class KplDeaggregator
     private static List<UserRecord> decode(byte[] buffer, int start, int end)
     {
         List<String> partitionKeys = new ArrayList<>();
-        List<long[]> keyIndexes = new ArrayList<>();
+        List<Long> keyIndexes = new ArrayList<>();
         List<byte[]> payloads = new ArrayList<>();
         Reader reader = new Reader(buffer, start, end);
         while (reader.hasMore()) {
@@ -91,7 +92,7 @@ public final class KplDeaggregator
                 if (keyIndex < 0 || payload == null) {
                     throw new IllegalArgumentException("record without partition key index or data");
                 }
-                keyIndexes.add(new long[] {keyIndex});
+                keyIndexes.add(keyIndex);
                 payloads.add(payload);
             }
             else {
@@ -100,7 +101,7 @@ public final class KplDeaggregator
         }
         List<UserRecord> records = new ArrayList<>(payloads.size());
         for (int i = 0; i < payloads.size(); i++) {
-            long index = keyIndexes.get(i)[0];
+            long index = keyIndexes.get(i);
             if (index >= partitionKeys.size()) {
                 throw new IllegalArgumentException("partition key index out of range: " + index);
             }
@@ -113,12 +114,12 @@ public final class KplDeaggregator
     public static byte[] aggregate(List<UserRecord> records)
     {
         List<String> keys = records.stream().map(UserRecord::partitionKey).distinct().toList();
-        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
         for (String key : keys) {
             writeBytes(body, 1, key.getBytes(StandardCharsets.UTF_8));
         }
         for (UserRecord record : records) {
-            java.io.ByteArrayOutputStream inner = new java.io.ByteArrayOutputStream();
+            ByteArrayOutputStream inner = new ByteArrayOutputStream();
             writeVarint(inner, (1 << 3));
             writeVarint(inner, keys.indexOf(record.partitionKey()));
             writeBytes(inner, 3, record.data());
@@ -132,14 +133,14 @@ public final class KplDeaggregator
         return result;
     }
 
-    private static void writeBytes(java.io.ByteArrayOutputStream out, int field, byte[] bytes)
+    private static void writeBytes(ByteArrayOutputStream out, int field, byte[] bytes)
     {
         writeVarint(out, ((long) field << 3) | 2);
         writeVarint(out, bytes.length);
         out.writeBytes(bytes);
     }
 
-    private static void writeVarint(java.io.ByteArrayOutputStream out, long value)
+    private static void writeVarint(ByteArrayOutputStream out, long value)
     {
         while ((value & ~0x7FL) != 0) {
             out.write((int) ((value & 0x7F) | 0x80));

@@ -6,6 +6,7 @@ import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.Record;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,16 +37,19 @@ final class ShardReader
     }
 
     /**
-     * What a scan found: the new position, the number of records between the old and new one, and an iterator
-     * continuing exactly after the new position (null when the shard is finished or the last answer was cut).
+     * What a scan found: the new position, the number of records between the old and new one, an iterator
+     * continuing exactly after the new position (null when the shard is finished or the last answer was cut),
+     * how far the last answer was behind the shard's tip (0 when finished), and whether the scan stopped because
+     * the shard had nothing more.
      */
-    record Scan(ShardPosition end, int records, String nextIterator) {}
+    record Scan(ShardPosition end, int records, String nextIterator, long millisBehindLatest, boolean caughtUp) {}
 
     /**
-     * Reads ahead from {@code from} until the shard is caught up, closed, {@code maxRecords} are seen or {@code maxTime}
-     * passed. Records are only counted; tasks read them again within the bounds this fixes.
+     * Reads ahead from {@code from} until the shard is caught up, closed, {@code maxRecords} are seen, {@code maxTime}
+     * passed, or a record arrived after {@code cutoff} (when not null; that record is left for later). Records are
+     * only counted; tasks read them again within the bounds this fixes.
      */
-    Scan scan(ShardPosition from, String cachedIterator, int maxRecords, Duration maxTime)
+    Scan scan(ShardPosition from, String cachedIterator, int maxRecords, Duration maxTime, Instant cutoff)
     {
         long deadline = System.nanoTime() + maxTime.toNanos();
         ShardPosition position = from;
@@ -63,17 +67,23 @@ final class ShardReader
                 continue;
             }
             List<Record> records = response.records();
-            if (!records.isEmpty()) {
-                count += records.size();
-                position = ShardPosition.after(records.get(records.size() - 1).sequenceNumber());
+            for (Record record : records) {
+                if (cutoff != null && record.approximateArrivalTimestamp() != null && record.approximateArrivalTimestamp().isAfter(cutoff)) {
+                    // The iterator is past this record, so it cannot be reused.
+                    return new Scan(position, count, null, lag(response), false);
+                }
+                count++;
+                position = ShardPosition.after(record.sequenceNumber());
             }
             iterator = response.nextShardIterator();
             if (iterator == null) {
-                return new Scan(position.asFinished(), count, null);
+                return new Scan(position.asFinished(), count, null, 0, false);
             }
-            boolean caughtUp = records.isEmpty() && isCaughtUp(response);
-            if (caughtUp || count >= maxRecords || System.nanoTime() > deadline) {
-                return new Scan(position, count, iterator);
+            if (records.isEmpty() && isCaughtUp(response)) {
+                return new Scan(position, count, iterator, 0, true);
+            }
+            if (count >= maxRecords || System.nanoTime() > deadline) {
+                return new Scan(position, count, iterator, lag(response), false);
             }
         }
     }
@@ -160,6 +170,11 @@ final class ShardReader
     private String iterator(ShardPosition position)
     {
         return calls.call("GetShardIterator", () -> client.getShardIterator(position.iteratorRequest(streamName, shardId))).shardIterator();
+    }
+
+    private static long lag(GetRecordsResponse response)
+    {
+        return response.millisBehindLatest() == null ? 0 : response.millisBehindLatest();
     }
 
     private static boolean isCaughtUp(GetRecordsResponse response)

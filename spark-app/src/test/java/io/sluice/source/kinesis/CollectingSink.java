@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,6 +25,19 @@ final class CollectingSink
 
     private final Map<Long, List<Collected>> batches = new ConcurrentSkipListMap<>();
     private final AtomicInteger replays = new AtomicInteger();
+    private final long failOnceAfterBatch;
+    private final AtomicBoolean failed = new AtomicBoolean();
+
+    CollectingSink()
+    {
+        this(-1);
+    }
+
+    /** A sink that fails the query once, after keeping the rows of batch {@code failOnceAfterBatch}. */
+    CollectingSink(long failOnceAfterBatch)
+    {
+        this.failOnceAfterBatch = failOnceAfterBatch;
+    }
 
     @Override
     public void call(Dataset<Row> batch, Long batchId)
@@ -38,6 +52,9 @@ final class CollectingSink
         if (previous != null) {
             replays.incrementAndGet();
             assertThat(rows).as("rows of re-run batch %d", batchId).containsExactlyElementsOf(previous);
+        }
+        if (batchId == failOnceAfterBatch && failed.compareAndSet(false, true)) {
+            throw new IllegalStateException("Injected failure in batch " + batchId);
         }
     }
 

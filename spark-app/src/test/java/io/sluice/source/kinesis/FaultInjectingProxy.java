@@ -23,7 +23,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * A loopback HTTP proxy in front of the Kinesis mock that fails every third GetRecords call, rotating through
- * a throttling answer, a 500 and a connection dropped without an answer. Other calls pass through.
+ * a throttling answer, a 500, an expired iterator and a connection dropped without an answer. Other calls pass through.
  */
 final class FaultInjectingProxy
         implements AutoCloseable
@@ -77,9 +77,10 @@ final class FaultInjectingProxy
                 int call = getRecordsCalls.incrementAndGet();
                 if (call % 3 == 0) {
                     faults.incrementAndGet();
-                    switch ((call / 3 - 1) % 3) {
+                    switch ((call / 3 - 1) % 4) {
                         case 0 -> respond(exchange, 400, "ProvisionedThroughputExceededException", "Rate exceeded for shard");
                         case 1 -> respond(exchange, 500, "InternalFailure", "Injected server error");
+                        case 2 -> respond(exchange, 400, "ExpiredIteratorException", "Iterator expired");
                         default -> {
                             // Closing without a status line looks like a connection reset to the client.
                             return;

@@ -102,7 +102,7 @@ final class KinesisSourceOptionsTest
                 "Invalid kinesis.retryMaxDelayMs: '100'; expected at least kinesis.retryInitialDelayMs (500)");
         assertThatThrownBy(() -> KinesisSourceOptions.parse(Map.of("kinesis.streamName", "s", "kinesis.region", "us-east-1", "kinesis.maxFetchRecords", "5")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("Invalid option kinesis.maxFetchRecords: unknown; expected one of [");
+                .hasMessageStartingWith("Invalid option kinesis.maxFetchRecords: '5'; expected one of the known options [kinesis.apiCallTimeoutSec, ");
     }
 
     private static StartingPosition position(String value, String timestamp)

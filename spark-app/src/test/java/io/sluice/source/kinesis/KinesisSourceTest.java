@@ -24,6 +24,7 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.kinesis.model.KinesisException;
 import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
@@ -90,6 +91,10 @@ final class KinesisSourceTest
         finally {
             query.stop();
         }
+        assertThat(query.lastProgress().sources()[0].metrics())
+                .containsEntry("openShards", "4")
+                .containsEntry("finishedShards", "0")
+                .containsEntry("maxMillisBehindLatest", "0");
         assertExactly(sink.rows(), written);
         // 500 records per shard, at most 200 per batch: the limit spreads them over several batches.
         assertThat(sink.rows().stream().map(Collected::batchId).distinct()).hasSizeGreaterThanOrEqualTo(3);
@@ -117,6 +122,33 @@ final class KinesisSourceTest
         finally {
             second.stop();
         }
+        assertExactly(sink.rows(), written);
+    }
+
+    @Test
+    void reRunsAFailedBatchWithExactlyTheSameRecords(@TempDir Path checkpoint)
+            throws Exception
+    {
+        mock.createStream("rerun", 4);
+        List<Written> written = new ArrayList<>(KinesisTestStreams.put(client, "rerun", 0, 400, i -> "key-" + i));
+        CollectingSink sink = new CollectingSink(1);
+        Map<String, String> options = Map.of("kinesis.maxFetchRecordsPerShard", "50");
+
+        StreamingQuery failing = start("rerun", mock.endpoint(), options, checkpoint, sink);
+        assertThatThrownBy(() -> failing.awaitTermination(60_000))
+                .isInstanceOf(StreamingQueryException.class)
+                .hasMessageContaining("Injected failure in batch 1");
+
+        // Records written meanwhile must not slip into the re-run of batch 1.
+        written.addAll(KinesisTestStreams.put(client, "rerun", 400, 200, i -> "key-" + i));
+        StreamingQuery resumed = start("rerun", mock.endpoint(), options, checkpoint, sink);
+        try {
+            resumed.processAllAvailable();
+        }
+        finally {
+            resumed.stop();
+        }
+        assertThat(sink.replays()).isEqualTo(1);
         assertExactly(sink.rows(), written);
     }
 
@@ -187,7 +219,7 @@ final class KinesisSourceTest
     }
 
     @Test
-    void survivesThrottlingServerErrorsAndDroppedConnections(@TempDir Path checkpoint)
+    void survivesThrottlingServerErrorsExpiredIteratorsAndDroppedConnections(@TempDir Path checkpoint)
             throws Exception
     {
         mock.createStream("faults", 4);
@@ -203,7 +235,7 @@ final class KinesisSourceTest
             finally {
                 query.stop();
             }
-            assertThat(proxy.injectedFaults()).as("faults injected").isGreaterThanOrEqualTo(6);
+            assertThat(proxy.injectedFaults()).as("faults injected").isGreaterThanOrEqualTo(8);
         }
         assertExactly(sink.rows(), written);
     }
@@ -269,17 +301,56 @@ final class KinesisSourceTest
             String iterator = direct.getShardIterator(request -> request.streamName("proxy").shardId(shardId)
                     .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
             List<Class<?>> failures = new ArrayList<>();
-            for (int call = 1; call <= 9; call++) {
+            for (int call = 1; call <= 12; call++) {
                 try {
                     direct.getRecords(request -> request.shardIterator(iterator));
+                }
+                catch (ExpiredIteratorException e) {
+                    // Not retried as such: the reader re-acquires an iterator after its last record.
+                    failures.add(e.getClass());
                 }
                 catch (SdkException e) {
                     assertThat(KinesisCalls.isRetryable(e)).as("retryable: %s", e).isTrue();
                     failures.add(e.getClass());
                 }
             }
-            assertThat(failures).containsExactly(ProvisionedThroughputExceededException.class, KinesisException.class, SdkClientException.class);
+            assertThat(failures).containsExactly(
+                    ProvisionedThroughputExceededException.class, KinesisException.class, ExpiredIteratorException.class, SdkClientException.class);
         }
+    }
+
+    @Test
+    void availableNowReadsWhatArrivedBeforeItStartedAndStops(@TempDir Path checkpoint)
+            throws Exception
+    {
+        mock.createStream("available-now", 2);
+        List<Written> first = KinesisTestStreams.put(client, "available-now", 0, 300, i -> "key-" + i);
+        CollectingSink sink = new CollectingSink();
+        Map<String, String> options = Map.of("kinesis.maxFetchRecordsPerShard", "50");
+
+        StreamingQuery run = start("available-now", mock.endpoint(), options, checkpoint, sink, Trigger.AvailableNow());
+        assertThat(run.awaitTermination(60_000)).as("first run terminated").isTrue();
+        assertExactly(sink.rows(), first);
+        assertThat(sink.rows().stream().map(Collected::batchId).distinct()).hasSizeGreaterThanOrEqualTo(3);
+
+        List<Written> all = new ArrayList<>(first);
+        all.addAll(KinesisTestStreams.put(client, "available-now", 300, 100, i -> "key-" + i));
+        StreamingQuery again = start("available-now", mock.endpoint(), options, checkpoint, sink, Trigger.AvailableNow());
+        assertThat(again.awaitTermination(60_000)).as("second run terminated").isTrue();
+        assertExactly(sink.rows(), all);
+    }
+
+    @Test
+    void rejectsBadOptionsWhenTheQueryIsDefined()
+    {
+        assertThatThrownBy(() -> spark.readStream()
+                .format(KinesisSourceProvider.SHORT_NAME)
+                .option("kinesis.streamName", "events")
+                .option("kinesis.region", "us-east-1")
+                .option("kinesis.maxFetchRecordsPerShard", "many")
+                .load())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Invalid kinesis.maxFetchRecordsPerShard: 'many'; expected a record count from 1 to 2147483647");
     }
 
     @Test
@@ -300,6 +371,12 @@ final class KinesisSourceTest
     private StreamingQuery start(String stream, URI endpoint, Map<String, String> extraOptions, Path checkpoint, CollectingSink sink)
             throws TimeoutException
     {
+        return start(stream, endpoint, extraOptions, checkpoint, sink, Trigger.ProcessingTime(100));
+    }
+
+    private StreamingQuery start(String stream, URI endpoint, Map<String, String> extraOptions, Path checkpoint, CollectingSink sink, Trigger trigger)
+            throws TimeoutException
+    {
         Dataset<Row> rows = spark.readStream()
                 .format(KinesisSourceProvider.SHORT_NAME)
                 .option("kinesis.streamName", stream)
@@ -311,7 +388,7 @@ final class KinesisSourceTest
         return rows.writeStream()
                 .foreachBatch(sink)
                 .option("checkpointLocation", checkpoint.toString())
-                .trigger(Trigger.ProcessingTime(Duration.ofMillis(100).toMillis()))
+                .trigger(trigger)
                 .start();
     }
 
