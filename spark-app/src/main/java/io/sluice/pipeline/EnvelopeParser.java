@@ -89,8 +89,8 @@ public final class EnvelopeParser
         // Each step is its own projection so that the JSON parse is evaluated once and only referenced afterwards.
         return raw
                 .withColumn(PAYLOAD_ERROR, precheck)
-                .withColumn(ENVELOPE, when(col(PAYLOAD_ERROR).isNull(),
-                        from_json(text, ENVELOPE_SCHEMA, StrictJson.options(CORRUPT, limits.maxNestingDepth()))))
+                .withColumn(ENVELOPE, Barrier.materialized(when(col(PAYLOAD_ERROR).isNull(),
+                        from_json(text, ENVELOPE_SCHEMA, StrictJson.options(CORRUPT, limits.maxNestingDepth())))))
                 .withColumn(PAYLOAD_ERROR, payloadError)
                 .withColumn(EVENT_ID, when(id.rlike(UUID_REGEX), id))
                 .withColumn(EVENT_TIME, when(time.rlike(DATE_TIME_REGEX), time.try_cast(DataTypes.TimestampType)));
