@@ -136,13 +136,17 @@ public final class ContractEnforcer
         Dataset<Row> routed = enveloped
                 .withColumn(INGEST_TIME, ingestTime.cast(DataTypes.TimestampType))
                 .withColumn(CONTRACT_INDEX, contractIndex);
-        for (ContractValidator.Compiled contract : compiled) {
-            for (Map.Entry<String, Column> stage : contract.stages()) {
-                routed = routed.withColumn(stage.getKey(), stage.getValue());
+        // One projection per JSON depth for all contracts: each projection copies the row, so keep them few.
+        int depths = compiled.stream().mapToInt(contract -> contract.stages().size()).max().orElse(0);
+        for (int depth = 0; depth < depths; depth++) {
+            Map<String, Column> layer = new LinkedHashMap<>();
+            for (ContractValidator.Compiled contract : compiled) {
+                if (depth < contract.stages().size()) {
+                    layer.putAll(contract.stages().get(depth));
+                }
             }
+            routed = routed.withColumns(layer);
         }
-        // Split filters on the reasons: without the barrier they would be pushed down, re-evaluating every parse.
-        routed = routed.withColumn(REASONS, Barrier.materialized(reasons()));
 
         // Keep only what the outputs read, so that persisting the routed rows in a micro-batch stays cheap.
         List<Column> columns = new ArrayList<>();
@@ -156,7 +160,8 @@ public final class ContractEnforcer
         }
         columns.add(col(INGEST_TIME));
         columns.add(col(CONTRACT_INDEX));
-        columns.add(col(REASONS));
+        // Split filters on the reasons: without the barrier they would be pushed down, re-evaluating every parse.
+        columns.add(Barrier.materialized(reasons()).as(REASONS));
         tables().forEach(table -> columns.add(typedData(table).as(DATA_PREFIX + table)));
         return routed.select(columns.toArray(Column[]::new));
     }

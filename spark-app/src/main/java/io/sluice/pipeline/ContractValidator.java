@@ -49,15 +49,16 @@ final class ContractValidator
 
     private final String stagePrefix;
     private final int maxNestingDepth;
-    private final List<Map.Entry<String, Column>> stages = new ArrayList<>();
+    /** Columns to materialize, by object depth: a level's parse reads the JSON text its parent level produced. */
+    private final List<Map<String, Column>> stages = new ArrayList<>();
 
     /**
-     * @param stages columns to add, in order, before the other expressions can be evaluated
+     * @param stages columns to add before the other expressions can be evaluated, one projection per depth
      * @param violation true when the record breaks the contract (cheap: generated code only)
-     * @param reasons array of reason structs (possibly empty, never null)
+     * @param reasons array of reason structs, possibly with nulls; only meaningful where {@code violation} holds
      * @param fields the typed value of each top-level property, in schema order
      */
-    record Compiled(List<Map.Entry<String, Column>> stages, Column violation, Column reasons, Map<String, Column> fields) {}
+    record Compiled(List<Map<String, Column>> stages, Column violation, Column reasons, Map<String, Column> fields) {}
 
     private record Level(List<Reasons.Check> checks, List<Reasons.ArrayCheck> arrays, Map<String, Column> fields) {}
 
@@ -71,15 +72,15 @@ final class ContractValidator
     static Compiled compile(SchemaNode root, Column dataText, String stagePrefix, int maxNestingDepth)
     {
         ContractValidator validator = new ContractValidator(stagePrefix, maxNestingDepth);
-        Level level = validator.object(root, dataText, "data");
-        return new Compiled(List.copyOf(validator.stages), Reasons.anyViolation(level.checks(), level.arrays()),
-                Reasons.collect(level.checks(), level.arrays()), Collections.unmodifiableMap(level.fields()));
+        Level level = validator.object(root, dataText, "data", 0);
+        return new Compiled(validator.stages.stream().map(Map::copyOf).toList(), Reasons.anyViolation(level.checks(), level.arrays()),
+                Reasons.all(level.checks(), level.arrays()), Collections.unmodifiableMap(level.fields()));
     }
 
-    private Level object(SchemaNode node, Column text, String path)
+    private Level object(SchemaNode node, Column text, String path, int depth)
     {
-        Column parsed = stage(from_json(text, parseSchema(node), StrictJson.options(CORRUPT, maxNestingDepth)));
-        Column keys = stage(json_object_keys(text));
+        Column parsed = stage(depth, from_json(text, parseSchema(node), StrictJson.options(CORRUPT, maxNestingDepth)));
+        Column keys = stage(depth, json_object_keys(text));
         List<Reasons.Check> checks = new ArrayList<>();
         List<Reasons.ArrayCheck> arrays = new ArrayList<>();
         Map<String, Column> fields = new LinkedHashMap<>();
@@ -105,7 +106,7 @@ final class ContractValidator
 
             switch (child.type()) {
                 case OBJECT -> {
-                    Level nested = object(child, value, childPath);
+                    Level nested = object(child, value, childPath, depth + 1);
                     checks.addAll(nested.checks());
                     arrays.addAll(nested.arrays());
                     Column[] nestedFields = nested.fields().entrySet().stream()
@@ -236,10 +237,13 @@ final class ContractValidator
         return schema.add(CORRUPT, DataTypes.StringType);
     }
 
-    private Column stage(Column expression)
+    private Column stage(int depth, Column expression)
     {
-        String name = stagePrefix + "_" + stages.size();
-        stages.add(Map.entry(name, expression));
+        while (stages.size() <= depth) {
+            stages.add(new LinkedHashMap<>());
+        }
+        String name = stagePrefix + "_" + depth + "_" + stages.get(depth).size();
+        stages.get(depth).put(name, expression);
         return col(name);
     }
 }

@@ -105,6 +105,12 @@ final class Reasons
     /** The reasons of all holding checks; the empty array, cheaply, when none holds. */
     static Column collect(List<Check> checks, List<ArrayCheck> arrays)
     {
+        return when(anyViolation(checks, arrays), functions.filter(all(checks, arrays), Column::isNotNull)).otherwise(empty());
+    }
+
+    /** The reasons of all holding checks with nulls for the others, at any cost: evaluate only for violating rows. */
+    static Column all(List<Check> checks, List<ArrayCheck> arrays)
+    {
         List<Column> parts = new ArrayList<>();
         if (!checks.isEmpty()) {
             parts.add(functions.array(checks.stream().map(check -> when(check.condition(), check.reason())).toArray(Column[]::new)));
@@ -113,7 +119,6 @@ final class Reasons
         if (parts.isEmpty()) {
             return empty();
         }
-        Column all = parts.size() == 1 ? parts.get(0) : concat(parts.toArray(Column[]::new));
-        return when(anyViolation(checks, arrays), functions.filter(all, Column::isNotNull)).otherwise(empty());
+        return parts.size() == 1 ? parts.get(0) : concat(parts.toArray(Column[]::new));
     }
 }
