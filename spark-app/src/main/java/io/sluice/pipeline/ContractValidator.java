@@ -19,6 +19,7 @@ import static io.sluice.pipeline.EnvelopeColumns.CORRUPT;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_contains;
 import static org.apache.spark.sql.functions.array_except;
+import static org.apache.spark.sql.functions.call_function;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
@@ -29,6 +30,7 @@ import static org.apache.spark.sql.functions.json_object_keys;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.octet_length;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.transform;
@@ -51,6 +53,10 @@ final class ContractValidator
     private final int maxNestingDepth;
     /** Columns to materialize, by object depth: a level's parse reads the JSON text its parent level produced. */
     private final List<Map<String, Column>> stages = new ArrayList<>();
+    /** Key-list columns and the JSON text of their object; their expressions are only known once all levels are parsed. */
+    private final Map<String, Column> keyTexts = new LinkedHashMap<>();
+    /** How many typed values are non-null, over all object levels. */
+    private Column nonNullValues = lit(0);
 
     /**
      * @param stages columns to add before the other expressions can be evaluated, one projection per depth
@@ -73,6 +79,7 @@ final class ContractValidator
     {
         ContractValidator validator = new ContractValidator(stagePrefix, maxNestingDepth);
         Level level = validator.object(root, dataText, "data", 0);
+        validator.stageKeyLists(dataText);
         return new Compiled(validator.stages.stream().map(Map::copyOf).toList(), Reasons.anyViolation(level.checks(), level.arrays()),
                 Reasons.all(level.checks(), level.arrays()), Collections.unmodifiableMap(level.fields()));
     }
@@ -80,11 +87,13 @@ final class ContractValidator
     private Level object(SchemaNode node, Column text, String path, int depth)
     {
         Column parsed = stage(depth, from_json(text, parseSchema(node), StrictJson.options(CORRUPT, maxNestingDepth)));
-        Column keys = stage(depth, json_object_keys(text));
+        Column keys = keyList(text);
+        // The text is JSON that Spark wrote itself (compact): an object starts with '{'.
+        Column isObject = text.startsWith("{");
         List<Reasons.Check> checks = new ArrayList<>();
         List<Reasons.ArrayCheck> arrays = new ArrayList<>();
         Map<String, Column> fields = new LinkedHashMap<>();
-        checks.add(Reasons.check(text.isNotNull().and(keys.isNull()), path, QuarantineReason.WRONG_TYPE, "Invalid " + path + ": expected an object"));
+        checks.add(Reasons.check(text.isNotNull().and(not(isObject)), path, QuarantineReason.WRONG_TYPE, "Invalid " + path + ": expected an object"));
 
         Column anyWrongType = lit(false);
         Column parsedCount = lit(0);
@@ -93,10 +102,10 @@ final class ContractValidator
             SchemaNode child = property.getValue();
             String childPath = path + "." + name;
             Column value = parsed.getField(name);
-            // Presence is only looked up for null values: valid records never scan the key list here.
-            Column present = array_contains(keys, name);
+            // Without a key list (see stageKeyLists) every key has a non-null value: present means non-null.
+            Column present = coalesce(array_contains(keys, name), value.isNotNull());
             if (node.isRequired(name)) {
-                checks.add(Reasons.check(value.isNull().and(not(present)), childPath, QuarantineReason.MISSING_REQUIRED_FIELD, "Missing required field: " + childPath));
+                checks.add(Reasons.check(isObject.and(value.isNull()).and(not(present)), childPath, QuarantineReason.MISSING_REQUIRED_FIELD, "Missing required field: " + childPath));
             }
             // Present but null after typing: JSON null, or a value Spark could not convert (e.g. a string for a number).
             Column wrongType = value.isNull().and(present);
@@ -137,7 +146,8 @@ final class ContractValidator
             arrays.add(new Reasons.ArrayCheck(size(keys).gt(parsedCount), reasons));
         }
         // Safety net: the parser flagged a conversion failure in an object that no field-level check explains.
-        checks.add(Reasons.check(parsed.getField(CORRUPT).isNotNull().and(keys.isNotNull()).and(not(anyWrongType)), path, QuarantineReason.WRONG_TYPE,
+        nonNullValues = nonNullValues.plus(parsedCount);
+        checks.add(Reasons.check(parsed.getField(CORRUPT).isNotNull().and(isObject).and(not(anyWrongType)), path, QuarantineReason.WRONG_TYPE,
                 "Invalid " + path + ": a value does not have its declared type"));
         return new Level(checks, arrays, fields);
     }
@@ -235,6 +245,28 @@ final class ContractValidator
             schema = schema.add(property.getKey(), parseType(property.getValue()));
         }
         return schema.add(CORRUPT, DataTypes.StringType);
+    }
+
+    private Column keyList(Column text)
+    {
+        String name = stagePrefix + "_keys_" + keyTexts.size();
+        keyTexts.put(name, text);
+        return col(name);
+    }
+
+    /**
+     * Lists the keys of every object level only for records that may need it. Spark wrote {@code data} as compact
+     * JSON, where every key is followed by {@code ":}; so when the text holds exactly as many {@code ":} as there are
+     * non-null typed values, every key is a declared property with a value of the right type: no unknown key, no
+     * null, no wrong type, and nothing to look up. Counting is one substring scan instead of another JSON parse.
+     */
+    private void stageKeyLists(Column dataText)
+    {
+        Column markers = octet_length(dataText).minus(octet_length(call_function("replace", dataText, lit("\":"), lit(""))));
+        Column mayNeedKeys = not(markers.equalTo(nonNullValues.multiply(2)));
+        Map<String, Column> layer = new LinkedHashMap<>();
+        keyTexts.forEach((name, text) -> layer.put(name, when(mayNeedKeys, json_object_keys(text))));
+        stages.add(layer);
     }
 
     private Column stage(int depth, Column expression)
