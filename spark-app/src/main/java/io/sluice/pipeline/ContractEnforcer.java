@@ -47,6 +47,8 @@ public final class ContractEnforcer
     static final String REASONS = "__reasons";
     /** The routed rows' ingest time column; a micro-batch may set it after persisting them (see MicroBatchProcessor). */
     public static final String INGEST_TIME = "__ingest_time";
+    static final String ENVELOPE_PREFIX = "__envelope_";
+    static final String DATA_PREFIX = "__data_";
 
     private static final StructType ENVELOPE_SILVER = new StructType()
             .add(SilverColumns.EVENT_ID, DataTypes.StringType, false)
@@ -135,12 +137,53 @@ public final class ContractEnforcer
         Dataset<Row> routed = enveloped
                 .withColumn(INGEST_TIME, ingestTime.cast(DataTypes.TimestampType))
                 .withColumn(CONTRACT_INDEX, contractIndex);
-        for (ContractValidator.Compiled contract : compiled) {
-            for (Map.Entry<String, Column> stage : contract.stages()) {
-                routed = routed.withColumn(stage.getKey(), stage.getValue());
+        // One projection per JSON depth for all contracts: each projection copies the row, so keep them few.
+        int depths = compiled.stream().mapToInt(contract -> contract.stages().size()).max().orElse(0);
+        for (int depth = 0; depth < depths; depth++) {
+            Map<String, Column> layer = new LinkedHashMap<>();
+            for (ContractValidator.Compiled contract : compiled) {
+                if (depth < contract.stages().size()) {
+                    layer.putAll(contract.stages().get(depth));
+                }
             }
+            routed = routed.withColumns(layer);
         }
-        return routed.withColumn(REASONS, reasons());
+
+        // Keep only what the outputs read, so that persisting the routed rows in a micro-batch stays cheap.
+        List<Column> columns = new ArrayList<>();
+        for (String raw : RawRecordColumns.SCHEMA.fieldNames()) {
+            columns.add(col(raw));
+        }
+        columns.add(col(EnvelopeColumns.EVENT_ID));
+        columns.add(col(EnvelopeColumns.EVENT_TIME));
+        for (String field : List.of(EnvelopeColumns.ID, EnvelopeColumns.TYPE, EnvelopeColumns.SOURCE, EnvelopeColumns.SUBJECT, EnvelopeColumns.DATASCHEMA)) {
+            columns.add(envelope.getField(field).as(ENVELOPE_PREFIX + field));
+        }
+        columns.add(col(INGEST_TIME));
+        columns.add(col(CONTRACT_INDEX));
+        // Split filters on the reasons: without the barrier they would be pushed down, re-evaluating every parse.
+        columns.add(Barrier.materialized(reasons()).as(REASONS));
+        tables().forEach(table -> columns.add(typedData(table).as(DATA_PREFIX + table)));
+        return routed.select(columns.toArray(Column[]::new));
+    }
+
+    /** The table's data columns as one struct, from whichever contract version the row was routed to. */
+    private Column typedData(String table)
+    {
+        Column index = col(CONTRACT_INDEX);
+        List<Column> fields = new ArrayList<>();
+        for (StructField field : SparkSchemaConverter.toStructType(latest(table).schema()).fields()) {
+            // Older versions lack newer optional fields: those stay null.
+            Column value = lit(null);
+            for (int i = 0; i < contracts.size(); i++) {
+                Column typed = compiled.get(i).fields().get(field.name());
+                if (contracts.get(i).table().equals(table) && typed != null) {
+                    value = when(index.equalTo(i), typed).otherwise(value);
+                }
+            }
+            fields.add(value.try_cast(nullable(field.dataType())).as(field.name()));
+        }
+        return functions.struct(fields.toArray(Column[]::new));
     }
 
     public EnforcedBatch split(Dataset<Row> routed)
@@ -172,7 +215,7 @@ public final class ContractEnforcer
         Column contentType = envelope.getField(EnvelopeColumns.DATACONTENTTYPE);
         Column data = envelope.getField(EnvelopeColumns.DATA);
 
-        List<Column> checks = new ArrayList<>();
+        List<Reasons.Check> checks = new ArrayList<>();
         for (String required : List.of(EnvelopeColumns.SPECVERSION, EnvelopeColumns.ID, EnvelopeColumns.SOURCE, EnvelopeColumns.TYPE,
                 EnvelopeColumns.TIME, EnvelopeColumns.DATASCHEMA)) {
             checks.add(Reasons.check(envelope.getField(required).isNull(), required, QuarantineReason.MISSING_REQUIRED_FIELD,
@@ -202,46 +245,38 @@ public final class ContractEnforcer
         checks.add(Reasons.check(index.isNotNull().and(data.isNull()), EnvelopeColumns.DATA, QuarantineReason.MISSING_REQUIRED_FIELD,
                 "Missing required field: data"));
 
+        Column contractViolation = lit(false);
         Column contractReasons = Reasons.empty();
         for (int i = contracts.size() - 1; i >= 0; i--) {
+            contractViolation = when(index.equalTo(i), compiled.get(i).violation()).otherwise(contractViolation);
             contractReasons = when(index.equalTo(i), compiled.get(i).reasons()).otherwise(contractReasons);
         }
         return when(col(PAYLOAD_ERROR).isNotNull(), array(col(PAYLOAD_ERROR)))
-                .otherwise(Reasons.collect(checks, List.of(contractReasons)));
+                .otherwise(Reasons.collect(checks, List.of(new Reasons.ArrayCheck(contractViolation, contractReasons))));
     }
 
-    private static Column invalidEnvelopeField(Column condition, String field, Column value, String after)
+    private static Reasons.Check invalidEnvelopeField(Column condition, String field, Column value, String after)
     {
         return Reasons.check(condition, lit(field), QuarantineReason.INVALID_ENVELOPE_FIELD, Reasons.invalid(lit(field), "'", value, after));
     }
 
     private Column[] silverColumns(String table, List<Integer> indexes)
     {
-        Column envelope = col(ENVELOPE);
         Column index = col(CONTRACT_INDEX);
-        StructType schema = silverSchema(table);
         Map<String, Column> values = new LinkedHashMap<>();
         values.put(SilverColumns.EVENT_ID, col(EnvelopeColumns.EVENT_ID));
-        values.put(SilverColumns.EVENT_TYPE, envelope.getField(EnvelopeColumns.TYPE));
-        values.put(SilverColumns.EVENT_SOURCE, envelope.getField(EnvelopeColumns.SOURCE));
+        values.put(SilverColumns.EVENT_TYPE, col(ENVELOPE_PREFIX + EnvelopeColumns.TYPE));
+        values.put(SilverColumns.EVENT_SOURCE, col(ENVELOPE_PREFIX + EnvelopeColumns.SOURCE));
         values.put(SilverColumns.EVENT_TIME, col(EnvelopeColumns.EVENT_TIME));
-        values.put(SilverColumns.EVENT_SUBJECT, envelope.getField(EnvelopeColumns.SUBJECT));
-        values.put(SilverColumns.EVENT_DATASCHEMA, envelope.getField(EnvelopeColumns.DATASCHEMA));
+        values.put(SilverColumns.EVENT_SUBJECT, col(ENVELOPE_PREFIX + EnvelopeColumns.SUBJECT));
+        values.put(SilverColumns.EVENT_DATASCHEMA, col(ENVELOPE_PREFIX + EnvelopeColumns.DATASCHEMA));
         Column version = lit(null);
         for (int i : indexes) {
             version = when(index.equalTo(i), contracts.get(i).version()).otherwise(version);
         }
         values.put(SilverColumns.CONTRACT_VERSION, version);
-        for (StructField field : SparkSchemaConverter.toStructType(latest(table).schema()).fields()) {
-            // Older versions lack newer optional fields: those stay null.
-            Column value = lit(null);
-            for (int i : indexes) {
-                Column typed = compiled.get(i).fields().get(field.name());
-                if (typed != null) {
-                    value = when(index.equalTo(i), typed).otherwise(value);
-                }
-            }
-            values.put(field.name(), value);
+        for (String field : SparkSchemaConverter.toStructType(latest(table).schema()).fieldNames()) {
+            values.put(field, col(DATA_PREFIX + table).getField(field));
         }
         values.put(SilverColumns.INGEST_STREAM, col(RawRecordColumns.STREAM_NAME));
         values.put(SilverColumns.INGEST_SHARD_ID, col(RawRecordColumns.SHARD_ID));
@@ -250,13 +285,12 @@ public final class ContractEnforcer
         values.put(SilverColumns.INGEST_ARRIVAL_TIME, col(RawRecordColumns.APPROXIMATE_ARRIVAL_TIMESTAMP));
         values.put(SilverColumns.INGEST_TIME, col(INGEST_TIME));
         values.put(SilverColumns.EVENT_DATE, utcDate(col(EnvelopeColumns.EVENT_TIME)));
-        return project(schema, values);
+        return project(silverSchema(table), values);
     }
 
     private static Column[] quarantineColumns()
     {
-        Column envelope = col(ENVELOPE);
-        Column dataschema = envelope.getField(EnvelopeColumns.DATASCHEMA);
+        Column dataschema = col(ENVELOPE_PREFIX + EnvelopeColumns.DATASCHEMA);
         String pattern = Contract.DATASCHEMA_PATTERN.pattern();
         Map<String, Column> values = new LinkedHashMap<>();
         values.put(QuarantineColumns.RAW_PAYLOAD, col(RawRecordColumns.DATA));
@@ -267,8 +301,8 @@ public final class ContractEnforcer
         values.put(QuarantineColumns.INGEST_ARRIVAL_TIME, col(RawRecordColumns.APPROXIMATE_ARRIVAL_TIMESTAMP));
         values.put(QuarantineColumns.INGEST_TIME, col(INGEST_TIME));
         values.put(QuarantineColumns.INGEST_DATE, utcDate(col(INGEST_TIME)));
-        values.put(QuarantineColumns.EVENT_ID, envelope.getField(EnvelopeColumns.ID));
-        values.put(QuarantineColumns.EVENT_TYPE, envelope.getField(EnvelopeColumns.TYPE));
+        values.put(QuarantineColumns.EVENT_ID, col(ENVELOPE_PREFIX + EnvelopeColumns.ID));
+        values.put(QuarantineColumns.EVENT_TYPE, col(ENVELOPE_PREFIX + EnvelopeColumns.TYPE));
         values.put(QuarantineColumns.EVENT_DATASCHEMA, dataschema);
         values.put(QuarantineColumns.CONTRACT_DATASET, functions.nullif(regexp_extract(dataschema, pattern, 1), lit("")));
         values.put(QuarantineColumns.CONTRACT_VERSION, functions.nullif(regexp_extract(dataschema, pattern, 2), lit("")).try_cast(DataTypes.IntegerType));

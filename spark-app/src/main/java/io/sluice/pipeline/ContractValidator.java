@@ -19,15 +19,18 @@ import static io.sluice.pipeline.EnvelopeColumns.CORRUPT;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_contains;
 import static org.apache.spark.sql.functions.array_except;
+import static org.apache.spark.sql.functions.call_function;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.exists;
 import static org.apache.spark.sql.functions.flatten;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.json_object_keys;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.octet_length;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.transform;
@@ -48,16 +51,22 @@ final class ContractValidator
 
     private final String stagePrefix;
     private final int maxNestingDepth;
-    private final List<Map.Entry<String, Column>> stages = new ArrayList<>();
+    /** Columns to materialize, by object depth: a level's parse reads the JSON text its parent level produced. */
+    private final List<Map<String, Column>> stages = new ArrayList<>();
+    /** Key-list columns and the JSON text of their object; their expressions are only known once all levels are parsed. */
+    private final Map<String, Column> keyTexts = new LinkedHashMap<>();
+    /** How many typed values are non-null, over all object levels. */
+    private Column nonNullValues = lit(0);
 
     /**
-     * @param stages columns to add, in order, before {@code reasons} and {@code fields} can be evaluated
-     * @param reasons array of reason structs (possibly empty, never null)
+     * @param stages columns to add before the other expressions can be evaluated, one projection per depth
+     * @param violation true when the record breaks the contract (cheap: generated code only)
+     * @param reasons array of reason structs, possibly with nulls; only meaningful where {@code violation} holds
      * @param fields the typed value of each top-level property, in schema order
      */
-    record Compiled(List<Map.Entry<String, Column>> stages, Column reasons, Map<String, Column> fields) {}
+    record Compiled(List<Map<String, Column>> stages, Column violation, Column reasons, Map<String, Column> fields) {}
 
-    private record Level(List<Column> singles, List<Column> arrays, Map<String, Column> fields) {}
+    private record Level(List<Reasons.Check> checks, List<Reasons.ArrayCheck> arrays, Map<String, Column> fields) {}
 
     private ContractValidator(String stagePrefix, int maxNestingDepth)
     {
@@ -69,39 +78,45 @@ final class ContractValidator
     static Compiled compile(SchemaNode root, Column dataText, String stagePrefix, int maxNestingDepth)
     {
         ContractValidator validator = new ContractValidator(stagePrefix, maxNestingDepth);
-        Level level = validator.object(root, dataText, "data");
-        return new Compiled(List.copyOf(validator.stages), Reasons.collect(level.singles(), level.arrays()),
-                Collections.unmodifiableMap(level.fields()));
+        Level level = validator.object(root, dataText, "data", 0);
+        validator.stageKeyLists(dataText);
+        return new Compiled(validator.stages.stream().map(Map::copyOf).toList(), Reasons.anyViolation(level.checks(), level.arrays()),
+                Reasons.all(level.checks(), level.arrays()), Collections.unmodifiableMap(level.fields()));
     }
 
-    private Level object(SchemaNode node, Column text, String path)
+    private Level object(SchemaNode node, Column text, String path, int depth)
     {
-        Column parsed = stage(from_json(text, parseSchema(node), StrictJson.options(CORRUPT, maxNestingDepth)));
-        Column keys = stage(json_object_keys(text));
-        List<Column> singles = new ArrayList<>();
-        List<Column> arrays = new ArrayList<>();
+        Column parsed = stage(depth, from_json(text, parseSchema(node), StrictJson.options(CORRUPT, maxNestingDepth)));
+        Column keys = keyList(text);
+        // The text is JSON that Spark wrote itself (compact): an object starts with '{'.
+        Column isObject = text.startsWith("{");
+        List<Reasons.Check> checks = new ArrayList<>();
+        List<Reasons.ArrayCheck> arrays = new ArrayList<>();
         Map<String, Column> fields = new LinkedHashMap<>();
-        singles.add(Reasons.check(text.isNotNull().and(keys.isNull()), path, QuarantineReason.WRONG_TYPE, "Invalid " + path + ": expected an object"));
+        checks.add(Reasons.check(text.isNotNull().and(not(isObject)), path, QuarantineReason.WRONG_TYPE, "Invalid " + path + ": expected an object"));
 
         Column anyWrongType = lit(false);
+        Column parsedCount = lit(0);
         for (Map.Entry<String, SchemaNode> property : node.properties().entrySet()) {
             String name = property.getKey();
             SchemaNode child = property.getValue();
             String childPath = path + "." + name;
             Column value = parsed.getField(name);
-            Column present = array_contains(keys, name);
+            // Without a key list (see stageKeyLists) every key has a non-null value: present means non-null.
+            Column present = coalesce(array_contains(keys, name), value.isNotNull());
             if (node.isRequired(name)) {
-                singles.add(Reasons.check(not(present), childPath, QuarantineReason.MISSING_REQUIRED_FIELD, "Missing required field: " + childPath));
+                checks.add(Reasons.check(isObject.and(value.isNull()).and(not(present)), childPath, QuarantineReason.MISSING_REQUIRED_FIELD, "Missing required field: " + childPath));
             }
             // Present but null after typing: JSON null, or a value Spark could not convert (e.g. a string for a number).
-            Column wrongType = present.and(value.isNull());
+            Column wrongType = value.isNull().and(present);
             anyWrongType = anyWrongType.or(coalesce(wrongType, lit(false)));
-            singles.add(Reasons.check(wrongType, childPath, QuarantineReason.WRONG_TYPE, "Invalid " + childPath + ": expected " + child.typeName()));
+            parsedCount = parsedCount.plus(when(value.isNotNull(), 1).otherwise(0));
+            checks.add(Reasons.check(wrongType, childPath, QuarantineReason.WRONG_TYPE, "Invalid " + childPath + ": expected " + child.typeName()));
 
             switch (child.type()) {
                 case OBJECT -> {
-                    Level nested = object(child, value, childPath);
-                    singles.addAll(nested.singles());
+                    Level nested = object(child, value, childPath, depth + 1);
+                    checks.addAll(nested.checks());
                     arrays.addAll(nested.arrays());
                     Column[] nestedFields = nested.fields().entrySet().stream()
                             .map(field -> field.getValue().as(field.getKey()))
@@ -110,42 +125,60 @@ final class ContractValidator
                 }
                 case ARRAY -> {
                     Column pathColumn = lit(childPath);
-                    child.minItems().ifPresent(min -> singles.add(Reasons.check(size(value).lt(min), pathColumn, QuarantineReason.MIN_ITEMS,
+                    child.minItems().ifPresent(min -> checks.add(Reasons.check(size(value).lt(min), pathColumn, QuarantineReason.MIN_ITEMS,
                             Reasons.invalid(pathColumn, "", size(value), " items, fewer than minItems " + min))));
-                    child.maxItems().ifPresent(max -> singles.add(Reasons.check(size(value).gt(max), pathColumn, QuarantineReason.MAX_ITEMS,
+                    child.maxItems().ifPresent(max -> checks.add(Reasons.check(size(value).gt(max), pathColumn, QuarantineReason.MAX_ITEMS,
                             Reasons.invalid(pathColumn, "", size(value), " items, more than maxItems " + max))));
-                    SchemaNode items = child.items().orElseThrow();
-                    arrays.add(flatten(transform(value, (element, index) -> {
-                        Column elementPath = concat(lit(childPath + "["), index.cast(DataTypes.StringType), lit("]"));
-                        List<Column> checks = new ArrayList<>();
-                        checks.add(Reasons.check(element.isNull(), elementPath, QuarantineReason.WRONG_TYPE,
-                                Reasons.invalid(elementPath, "expected " + items.typeName(), lit(""), "")));
-                        checks.addAll(scalarChecks(items, element, elementPath));
-                        return array(checks.toArray(Column[]::new));
-                    })));
+                    arrays.add(items(child.items().orElseThrow(), value, childPath));
                     fields.put(name, typed(child, value));
                 }
                 default -> {
-                    singles.addAll(scalarChecks(child, value, lit(childPath)));
+                    checks.addAll(scalarChecks(child, value, lit(childPath)));
                     fields.put(name, typed(child, value));
                 }
             }
         }
         if (!node.additionalProperties()) {
+            // More keys than typed values means an unknown key (or a wrong type, reported above): only then list them.
             Column declared = array(node.properties().keySet().stream().map(org.apache.spark.sql.functions::lit).toArray(Column[]::new));
-            arrays.add(transform(array_except(keys, declared), key -> Reasons.reason(concat(lit(path + "."), key), QuarantineReason.ADDITIONAL_PROPERTY,
-                    concat(lit("Invalid " + path + ": unknown property '"), key, lit("'")))));
+            Column reasons = transform(array_except(keys, declared), key -> Reasons.reason(concat(lit(path + "."), key), QuarantineReason.ADDITIONAL_PROPERTY,
+                    concat(lit("Invalid " + path + ": unknown property '"), key, lit("'"))));
+            arrays.add(new Reasons.ArrayCheck(size(keys).gt(parsedCount), reasons));
         }
         // Safety net: the parser flagged a conversion failure in an object that no field-level check explains.
-        singles.add(Reasons.check(parsed.getField(CORRUPT).isNotNull().and(keys.isNotNull()).and(not(anyWrongType)), path, QuarantineReason.WRONG_TYPE,
+        nonNullValues = nonNullValues.plus(parsedCount);
+        checks.add(Reasons.check(parsed.getField(CORRUPT).isNotNull().and(isObject).and(not(anyWrongType)), path, QuarantineReason.WRONG_TYPE,
                 "Invalid " + path + ": a value does not have its declared type"));
-        return new Level(singles, arrays, fields);
+        return new Level(checks, arrays, fields);
+    }
+
+    /** Element checks of an array of scalars, reported with the element's index. */
+    private static Reasons.ArrayCheck items(SchemaNode items, Column array, String path)
+    {
+        Column reasons = flatten(transform(array, (element, index) -> {
+            Column elementPath = concat(lit(path + "["), index.cast(DataTypes.StringType), lit("]"));
+            List<Reasons.Check> checks = new ArrayList<>();
+            checks.add(Reasons.check(element.isNull(), elementPath, QuarantineReason.WRONG_TYPE,
+                    Reasons.invalid(elementPath, "expected " + items.typeName(), lit(""), "")));
+            checks.addAll(scalarChecks(items, element, elementPath));
+            return array(checks.stream().map(check -> when(check.condition(), check.reason())).toArray(Column[]::new));
+        }));
+        Column violation;
+        boolean enumOnly = !items.enumValues().isEmpty() && items.minLength().isEmpty() && items.maxLength().isEmpty() && items.pattern().isEmpty();
+        if (enumOnly) {
+            // Enum-only items (the common case) are checked without a lambda: a null or unknown element survives array_except.
+            violation = size(array_except(array, array(items.enumValues().stream().map(org.apache.spark.sql.functions::lit).toArray(Column[]::new)))).gt(0);
+        }
+        else {
+            violation = exists(array, element -> Reasons.anyViolation(scalarChecks(items, element, lit(path)), List.of()).or(element.isNull()));
+        }
+        return new Reasons.ArrayCheck(violation, reasons);
     }
 
     /** Checks of a non-object value; each is a nullable reason, null when the value is null (checked elsewhere). */
-    private static List<Column> scalarChecks(SchemaNode node, Column value, Column path)
+    private static List<Reasons.Check> scalarChecks(SchemaNode node, Column value, Column path)
     {
-        List<Column> checks = new ArrayList<>();
+        List<Reasons.Check> checks = new ArrayList<>();
         if (node.type() == JsonType.STRING) {
             if (!node.enumValues().isEmpty()) {
                 checks.add(Reasons.check(not(value.isin(node.enumValues().toArray())), path, QuarantineReason.ENUM,
@@ -214,10 +247,35 @@ final class ContractValidator
         return schema.add(CORRUPT, DataTypes.StringType);
     }
 
-    private Column stage(Column expression)
+    private Column keyList(Column text)
     {
-        String name = stagePrefix + "_" + stages.size();
-        stages.add(Map.entry(name, expression));
+        String name = stagePrefix + "_keys_" + keyTexts.size();
+        keyTexts.put(name, text);
+        return col(name);
+    }
+
+    /**
+     * Lists the keys of every object level only for records that may need it. Spark wrote {@code data} as compact
+     * JSON, where every key is followed by {@code ":}; so when the text holds exactly as many {@code ":} as there are
+     * non-null typed values, every key is a declared property with a value of the right type: no unknown key, no
+     * null, no wrong type, and nothing to look up. Counting is one substring scan instead of another JSON parse.
+     */
+    private void stageKeyLists(Column dataText)
+    {
+        Column markers = octet_length(dataText).minus(octet_length(call_function("replace", dataText, lit("\":"), lit(""))));
+        Column mayNeedKeys = not(markers.equalTo(nonNullValues.multiply(2)));
+        Map<String, Column> layer = new LinkedHashMap<>();
+        keyTexts.forEach((name, text) -> layer.put(name, when(mayNeedKeys, json_object_keys(text))));
+        stages.add(layer);
+    }
+
+    private Column stage(int depth, Column expression)
+    {
+        while (stages.size() <= depth) {
+            stages.add(new LinkedHashMap<>());
+        }
+        String name = stagePrefix + "_" + depth + "_" + stages.get(depth).size();
+        stages.get(depth).put(name, expression);
         return col(name);
     }
 }

@@ -11,8 +11,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Enforcement's outputs: the valid rows per silver table and the quarantined rows. Every input row is in exactly
- * one of them. Each is a lazy view of the same routed rows: write them from a persisted input, or each write
- * recomputes the parsing (see {@link ContractEnforcer#route}).
+ * one of them. Each is a lazy view of the same routed rows: to write several of them, split a persisted
+ * {@link ContractEnforcer#route} result, or each write recomputes the parsing.
  *
  * @param silver silver table name to its rows, shaped as {@link ContractEnforcer#silverSchema(String)}
  * @param quarantine rows shaped as {@link QuarantineColumns#SCHEMA}
