@@ -156,6 +156,14 @@ public final class ContractEnforcer
         }
         columns.add(col(EnvelopeColumns.EVENT_ID));
         columns.add(col(EnvelopeColumns.EVENT_TIME));
+        // Columns an earlier stage added (the dedup label) pass through, so one routing serves several splits.
+        java.util.Set<String> parsed = new java.util.HashSet<>(List.of(RawRecordColumns.SCHEMA.fieldNames()));
+        parsed.addAll(List.of(EnvelopeColumns.EVENT_ID, EnvelopeColumns.EVENT_TIME, EnvelopeColumns.ENVELOPE, EnvelopeColumns.PAYLOAD_ERROR));
+        for (String column : enveloped.columns()) {
+            if (!parsed.contains(column)) {
+                columns.add(col(column));
+            }
+        }
         for (String field : List.of(EnvelopeColumns.ID, EnvelopeColumns.TYPE, EnvelopeColumns.SOURCE, EnvelopeColumns.SUBJECT, EnvelopeColumns.DATASCHEMA)) {
             columns.add(envelope.getField(field).as(ENVELOPE_PREFIX + field));
         }

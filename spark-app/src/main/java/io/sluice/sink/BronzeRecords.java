@@ -1,16 +1,15 @@
 package io.sluice.sink;
 
 import io.sluice.pipeline.RawRecordColumns;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
-import java.sql.Timestamp;
 import java.util.List;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.to_date;
 
 /**
@@ -43,7 +42,7 @@ public final class BronzeRecords
 
     private BronzeRecords() {}
 
-    public static Dataset<Row> fromRaw(Dataset<Row> raw, Timestamp ingestTime)
+    public static Dataset<Row> fromRaw(Dataset<Row> raw, Column ingestTime)
     {
         return raw.select(
                 col(RawRecordColumns.DATA).as(PAYLOAD),
@@ -52,8 +51,8 @@ public final class BronzeRecords
                 col(RawRecordColumns.PARTITION_KEY).as(PARTITION_KEY),
                 col(RawRecordColumns.SEQUENCE_NUMBER).as(SEQUENCE_NUMBER),
                 col(RawRecordColumns.APPROXIMATE_ARRIVAL_TIMESTAMP).as(ARRIVAL_TIME),
-                lit(ingestTime).as(INGEST_TIME),
-                to_date(lit(ingestTime)).as(INGEST_DATE));
+                ingestTime.as(INGEST_TIME),
+                to_date(ingestTime).as(INGEST_DATE));
     }
 
     public static Dataset<Row> toRaw(Dataset<Row> bronze)
