@@ -1,0 +1,67 @@
+package io.sluice.cdk;
+
+import io.github.cdklabs.cdknag.AwsSolutionsChecks;
+import io.github.cdklabs.cdknag.NagPackProps;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.Aspects;
+import software.amazon.awscdk.Environment;
+import software.amazon.awscdk.StackProps;
+
+/**
+ * Entry point run by {@code cdk synth|deploy} (see cdk/cdk.json). Offline by design: no lookups, and the
+ * stack is environment-agnostic unless {@code -c account=... -c region=...} pin it.
+ */
+public final class SluiceApp {
+
+    /**
+     * CDK feature flags this app relies on, set in code rather than only in cdk.json so the tests synthesize
+     * exactly what {@code cdk synth} does. Without the first, server access logging falls back to a
+     * LogDeliveryWrite ACL, which bucket-owner-enforced buckets reject.
+     */
+    static final Map<String, Object> FEATURE_FLAGS = Map.of(
+            "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy", true,
+            "@aws-cdk/aws-s3:createDefaultLoggingPolicy", true,
+            "@aws-cdk/aws-kms:reduceCrossAccountRegionPolicyScope", true);
+
+    private SluiceApp() {}
+
+    public static void main(String[] args) {
+        App app = newApp(Map.of());
+        SluiceSettings settings = new ContextSettings(app.getNode()).read();
+        new SluiceStack(app, stackName(settings), stackProps(app, settings), settings);
+        // The same checks the tests run: a synth with an unsuppressed AwsSolutions error fails.
+        Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
+        app.synth();
+    }
+
+    /** The CLI passes -c values through the environment; {@code context} adds to them (tests use it). */
+    static App newApp(Map<String, Object> context) {
+        Map<String, Object> all = new HashMap<>(FEATURE_FLAGS);
+        all.putAll(context);
+        return new App(AppProps.builder().context(all).build());
+    }
+
+    public static String stackName(SluiceSettings settings) {
+        return "Sluice-" + settings.envName();
+    }
+
+    static StackProps stackProps(App app, SluiceSettings settings) {
+        StackProps.Builder props = StackProps.builder()
+                .description("Sluice " + settings.envName() + ": Kinesis to Delta Lake on EMR Serverless, Glue, Athena")
+                .terminationProtection(settings.retainData());
+        Optional<String> account = context(app, "account");
+        Optional<String> region = context(app, "region");
+        if (account.isPresent() || region.isPresent()) {
+            props.env(Environment.builder().account(account.orElse(null)).region(region.orElse(null)).build());
+        }
+        return props.build();
+    }
+
+    private static Optional<String> context(App app, String key) {
+        return Optional.ofNullable(app.getNode().tryGetContext(key)).map(String::valueOf).filter(s -> !s.isBlank());
+    }
+}
