@@ -43,6 +43,11 @@ public final class ContextSettings {
     }
 
     public SluiceSettings read() {
+        return builder().build();
+    }
+
+    /** The preset with every context override applied, for a caller that has defaults of its own to add. */
+    public SluiceSettings.Builder builder() {
         SluiceSettings.Builder builder = SluiceSettings.preset(string(ENV).orElse("dev"));
         set(STREAM_CAPACITY, v -> SluiceSettings.StreamCapacity.valueOf(v.toUpperCase(Locale.ROOT).replace('-', '_')),
                 builder::streamCapacity);
@@ -60,7 +65,11 @@ public final class ContextSettings {
         set(ATHENA_BYTES_SCANNED_CUTOFF, Long::valueOf, builder::athenaBytesScannedCutoff);
         set(ALARM_EMAIL, Function.identity(), builder::alarmEmail);
         set(NOTEBOOKS_DIR, Path::of, builder::notebooksDir);
-        return builder.build();
+        return builder;
+    }
+
+    public boolean has(String key) {
+        return string(key).isPresent();
     }
 
     private <T> void set(String key, Function<String, T> parse, Consumer<T> setter) {

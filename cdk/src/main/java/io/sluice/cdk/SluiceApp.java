@@ -2,6 +2,8 @@ package io.sluice.cdk;
 
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import io.github.cdklabs.cdknag.NagPackProps;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -31,8 +33,8 @@ public final class SluiceApp {
 
     public static void main(String[] args) {
         App app = newApp(Map.of());
-        SluiceSettings settings = new ContextSettings(app.getNode()).read();
-        new SluiceStack(app, stackName(settings), stackProps(app, settings), settings);
+        SluiceSettings settings = settings(app);
+        new SluiceStack(app, stackName(settings), stackProps(app, settings), settings, CatalogModel.empty());
         // The same checks the tests run: a synth with an unsuppressed AwsSolutions error fails.
         Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
         app.synth();
@@ -43,6 +45,29 @@ public final class SluiceApp {
         Map<String, Object> all = new HashMap<>(FEATURE_FLAGS);
         all.putAll(context);
         return new App(AppProps.builder().context(all).build());
+    }
+
+    /**
+     * Settings from context. {@code cdk synth} runs from {@code cdk/} but the notebooks live at the
+     * repository root, so unless context names a directory, walk up to the checkout (the directory holding
+     * cdk/ and pom.xml) and use its notebooks/.
+     */
+    static SluiceSettings settings(App app) {
+        ContextSettings context = new ContextSettings(app.getNode());
+        SluiceSettings.Builder builder = context.builder();
+        if (!context.has(ContextSettings.NOTEBOOKS_DIR)) {
+            repositoryRoot().ifPresent(root -> builder.notebooksDir(root.resolve("notebooks")));
+        }
+        return builder.build();
+    }
+
+    static Optional<Path> repositoryRoot() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve("cdk")) && Files.isRegularFile(dir.resolve("pom.xml"))) {
+                return Optional.of(dir);
+            }
+        }
+        return Optional.empty();
     }
 
     public static String stackName(SluiceSettings settings) {

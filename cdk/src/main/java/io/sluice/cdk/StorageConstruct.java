@@ -2,8 +2,6 @@ package io.sluice.cdk;
 
 import static java.util.Objects.requireNonNull;
 
-import io.github.cdklabs.cdknag.NagPackSuppression;
-import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.List;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
@@ -70,11 +68,6 @@ public final class StorageConstruct extends Construct {
                         .build()))
                 .removalPolicy(removal)
                 .build();
-        NagSuppressions.addResourceSuppressions(logs, List.of(
-                NagPackSuppression.builder().id("AwsSolutions-S1")
-                        .reason("This is the server access log target itself; logging it into itself would loop.")
-                        .build()));
-
         this.lake = Bucket.Builder.create(this, "Lake")
                 .encryption(BucketEncryption.KMS)
                 .encryptionKey(key)

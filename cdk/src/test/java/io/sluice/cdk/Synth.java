@@ -20,9 +20,14 @@ record Synth(SluiceStack stack, Template template, Annotations annotations) {
 
     /** Same path as {@link SluiceApp#main}: settings from context, then the stack, then the nag pack. */
     static Synth of(Map<String, Object> context) {
+        return of(context, CatalogModel.empty());
+    }
+
+    static Synth of(Map<String, Object> context, CatalogModel model) {
         App app = SluiceApp.newApp(context);
         SluiceSettings settings = new ContextSettings(app.getNode()).read();
-        SluiceStack stack = new SluiceStack(app, SluiceApp.stackName(settings), SluiceApp.stackProps(app, settings), settings);
+        SluiceStack stack = new SluiceStack(app, SluiceApp.stackName(settings), SluiceApp.stackProps(app, settings),
+                settings, model);
         Aspects.of(app).add(new AwsSolutionsChecks());
         Template template = Template.fromStack(stack);
         return new Synth(stack, template, Annotations.fromStack(stack));
