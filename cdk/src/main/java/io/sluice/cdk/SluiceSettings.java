@@ -48,6 +48,9 @@ public record SluiceSettings(
 
     private static final Pattern ENV_NAME = Pattern.compile("[a-z][a-z0-9]{1,11}");
     private static final List<String> GLUE_WORKER_TYPES = List.of("G.1X", "G.2X", "G.4X", "G.8X", "G.025X");
+    // The retention periods CloudWatch Logs accepts.
+    private static final List<Integer> LOG_RETENTION_DAYS = List.of(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365,
+            400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653);
     private static final List<String> EMR_ARCHITECTURES = List.of("ARM64", "X86_64");
 
     public SluiceSettings {
@@ -207,7 +210,8 @@ public record SluiceSettings(
             check(glueWorkerCount >= 2, "glueWorkerCount must be at least 2 (Glue's minimum for Spark jobs)");
             check(maintenanceSchedule.startsWith("cron(") && maintenanceSchedule.endsWith(")"),
                     "maintenanceSchedule must be a Glue cron(...) expression: " + maintenanceSchedule);
-            check(logRetentionDays >= 1, "logRetentionDays must be positive");
+            check(LOG_RETENTION_DAYS.contains(logRetentionDays),
+                    "logRetentionDays must be one of CloudWatch's " + LOG_RETENTION_DAYS + ": " + logRetentionDays);
             check(checkpointNoncurrentDays >= 1, "checkpointNoncurrentDays must be positive");
             check(lakeNoncurrentDays >= 1, "lakeNoncurrentDays must be positive");
             check(athenaResultDays >= 1, "athenaResultDays must be positive");
