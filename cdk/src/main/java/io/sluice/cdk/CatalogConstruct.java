@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Stack;
@@ -58,12 +59,12 @@ public final class CatalogConstruct extends Construct {
                             .name(table.name())
                             .description(table.description())
                             .tableType("EXTERNAL_TABLE")
-                            .parameters(Map.of(
+                            .parameters(new TreeMap<>(Map.of(
                                     // Athena's native Delta reader keys on this.
                                     "table_type", "DELTA",
                                     // Spark with the Glue catalog resolves the table through DeltaCatalog.
                                     "spark.sql.sources.provider", "delta",
-                                    "EXTERNAL", "TRUE"))
+                                    "EXTERNAL", "TRUE")))
                             .storageDescriptor(CfnTable.StorageDescriptorProperty.builder()
                                     .location(location)
                                     .columns(columns(table.columns()))

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.RemovalPolicy;
@@ -101,9 +102,9 @@ public final class EmrServerlessConstruct extends Construct {
                 .roleName(settings.prefix() + "-emr-job")
                 .description("Sluice " + settings.envName() + " EMR Serverless job runtime role")
                 // Only job runs of this application may assume it (confused-deputy protection).
-                .assumedBy(new ServicePrincipal("emr-serverless.amazonaws.com").withConditions(Map.of(
+                .assumedBy(new ServicePrincipal("emr-serverless.amazonaws.com").withConditions(new TreeMap<>(Map.of(
                         "StringEquals", Map.of("aws:SourceAccount", stack.getAccount()),
-                        "ArnLike", Map.of("aws:SourceArn", applicationArn))))
+                        "ArnLike", Map.of("aws:SourceArn", applicationArn)))))
                 .inlinePolicies(Map.of("sluice-job", PolicyDocument.Builder.create()
                         .statements(statements(storage, stream, catalog, key))
                         .build()))

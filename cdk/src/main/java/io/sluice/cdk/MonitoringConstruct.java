@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
@@ -94,7 +95,7 @@ public final class MonitoringConstruct extends Construct {
                 .eventPattern(EventPattern.builder()
                         .source(List.of("aws.emr-serverless"))
                         .detailType(List.of("EMR Serverless Job Run State Change"))
-                        .detail(Map.of("applicationId", List.of(emrApplicationId), "state", List.of("FAILED")))
+                        .detail(new TreeMap<>(Map.of("applicationId", List.of(emrApplicationId), "state", List.of("FAILED"))))
                         .build())
                 .targets(List.of(new SnsTopic(topic)))
                 .build();
@@ -104,9 +105,9 @@ public final class MonitoringConstruct extends Construct {
                 .eventPattern(EventPattern.builder()
                         .source(List.of("aws.glue"))
                         .detailType(List.of("Glue Job State Change"))
-                        .detail(Map.of(
+                        .detail(new TreeMap<>(Map.of(
                                 "jobName", glueJobs.stream().map(CfnJob::getName).sorted().toList(),
-                                "state", List.of("FAILED", "TIMEOUT", "ERROR")))
+                                "state", List.of("FAILED", "TIMEOUT", "ERROR"))))
                         .build())
                 .targets(List.of(new SnsTopic(topic)))
                 .build();
@@ -137,7 +138,8 @@ public final class MonitoringConstruct extends Construct {
         Metric quarantined = sluiceMetric("QuarantinedRecords", streamDimension);
         MathExpression quarantineRate = MathExpression.Builder.create()
                 .expression("IF(read > 0, 100 * quarantined / read, 0)")
-                .usingMetrics(Map.of("read", recordsRead, "quarantined", quarantined))
+                // Map.of iterates in a per-JVM random order; a sorted map keeps the template the same every synth.
+                .usingMetrics(new TreeMap<>(Map.of("read", recordsRead, "quarantined", quarantined)))
                 .label("Quarantined %")
                 .period(PERIOD)
                 .build();

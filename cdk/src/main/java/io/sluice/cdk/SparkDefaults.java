@@ -1,6 +1,7 @@
 package io.sluice.cdk;
 
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Spark settings every Sluice job needs on EMR Serverless, set as the application's {@code spark-defaults}
@@ -11,7 +12,7 @@ final class SparkDefaults {
     private SparkDefaults() {}
 
     static Map<String, String> properties() {
-        return Map.of(
+        return new TreeMap<>(Map.of(
                 // Delta ships with the EMR release; EMR 7+ names the jar delta-spark.jar.
                 "spark.jars", "/usr/share/aws/delta/lib/delta-spark.jar,/usr/share/aws/delta/lib/delta-storage.jar",
                 "spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension",
@@ -20,7 +21,7 @@ final class SparkDefaults {
                 "spark.hadoop.hive.metastore.client.factory.class",
                 "com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory",
                 // A streaming job runs for days: fixed executors, no scale-to-zero between micro-batches.
-                "spark.dynamicAllocation.enabled", "false");
+                "spark.dynamicAllocation.enabled", "false"));
     }
 
     /**
