@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.athena.CfnNamedQuery;
 import software.amazon.awscdk.services.athena.CfnWorkGroup;
 import software.amazon.awscdk.services.kms.IKey;
@@ -55,7 +56,7 @@ public final class AthenaConstruct extends Construct {
                         .requesterPaysEnabled(false)
                         .resultConfiguration(CfnWorkGroup.ResultConfigurationProperty.builder()
                                 .outputLocation(storage.artifactsUri(StorageConstruct.ATHENA_RESULTS_PREFIX))
-                                .expectedBucketOwner(software.amazon.awscdk.Stack.of(this).getAccount())
+                                .expectedBucketOwner(Stack.of(this).getAccount())
                                 .encryptionConfiguration(CfnWorkGroup.EncryptionConfigurationProperty.builder()
                                         .encryptionOption("SSE_KMS")
                                         .kmsKey(key.getKeyArn())

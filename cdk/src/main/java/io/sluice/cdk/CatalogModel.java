@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * What the Glue Data Catalog and Schema Registry should hold, independent of where it comes from: the
@@ -54,7 +55,7 @@ public record CatalogModel(List<Table> tables, List<DatasetSchema> schemas) {
             check(IDENTIFIER.matcher(name).matches(), "table name must be a lower-case identifier: " + name);
             check(prefix.endsWith("/"), "prefix must end with '/': " + prefix);
             check(!columns.isEmpty(), "table " + name + " has no columns");
-            unique(java.util.stream.Stream.concat(columns.stream(), partitionKeys.stream()).map(Column::name).toList(),
+            unique(Stream.concat(columns.stream(), partitionKeys.stream()).map(Column::name).toList(),
                     "column of " + name);
         }
 

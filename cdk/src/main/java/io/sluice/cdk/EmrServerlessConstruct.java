@@ -2,6 +2,7 @@ package io.sluice.cdk;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -110,7 +111,7 @@ public final class EmrServerlessConstruct extends Construct {
                         .build()))
                 .build();
 
-        List<String> findings = new java.util.ArrayList<>(LakeAccess.wildcardFindings(settings));
+        List<String> findings = new ArrayList<>(LakeAccess.wildcardFindings(settings));
         findings.add("Resource::<StorageArtifacts#.Arn>/" + StorageConstruct.EMR_LOGS_PREFIX + "*");
         findings.add("Resource::<Stream#.Arn>/consumer/*");
         findings.add("Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:*");
@@ -126,7 +127,7 @@ public final class EmrServerlessConstruct extends Construct {
     private List<PolicyStatement> statements(StorageConstruct storage, IStream stream, CatalogConstruct catalog,
                                              IKey key) {
         Stack stack = Stack.of(this);
-        List<PolicyStatement> statements = new java.util.ArrayList<>(LakeAccess.statements(storage, catalog, key));
+        List<PolicyStatement> statements = new ArrayList<>(LakeAccess.statements(storage, catalog, key));
         statements.add(LakeAccess.statement("ReadStream",
                 List.of("kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:ListShards",
                         "kinesis:GetShardIterator", "kinesis:GetRecords"),

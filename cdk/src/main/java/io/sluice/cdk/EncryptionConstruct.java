@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.List;
 import java.util.Map;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
@@ -49,11 +51,11 @@ public final class EncryptionConstruct extends Construct {
                         "kms:Describe*"))
                 .resources(List.of("*"))
                 .conditions(Map.of("ArnLike", Map.of("kms:EncryptionContext:aws:logs:arn",
-                        stack.formatArn(software.amazon.awscdk.ArnComponents.builder()
+                        stack.formatArn(ArnComponents.builder()
                                 .service("logs")
                                 .resource("log-group")
                                 .resourceName("*")
-                                .arnFormat(software.amazon.awscdk.ArnFormat.COLON_RESOURCE_NAME)
+                                .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
                                 .build()))))
                 .build());
 

@@ -2,6 +2,7 @@ package io.sluice.cdk;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.services.iam.Effect;
@@ -71,7 +72,7 @@ final class LakeAccess {
      * per-role suppressions: {@code #} stands for a logical ID's hash.
      */
     static List<String> wildcardFindings(SluiceSettings settings) {
-        List<String> findings = new java.util.ArrayList<>();
+        List<String> findings = new ArrayList<>();
         findings.add("Resource::*");
         LAKE_PREFIXES.forEach(p -> findings.add("Resource::<StorageLake#.Arn>/" + p + "*"));
         findings.add("Resource::<StorageArtifacts#.Arn>/" + StorageConstruct.JARS_PREFIX + "*");

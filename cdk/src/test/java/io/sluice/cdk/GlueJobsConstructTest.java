@@ -2,6 +2,8 @@ package io.sluice.cdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,8 +82,8 @@ class GlueJobsConstructTest {
 
     @Test
     void launcherScriptInTheRepositoryDelegatesToTheEntryPoint() throws Exception {
-        java.nio.file.Path script = java.nio.file.Path.of("glue", GlueJobsConstruct.LAUNCHER_CLASS + ".scala");
-        assertThat(java.nio.file.Files.readString(script))
+        Path script = Path.of("glue", GlueJobsConstruct.LAUNCHER_CLASS + ".scala");
+        assertThat(Files.readString(script))
                 .contains("object " + GlueJobsConstruct.LAUNCHER_CLASS)
                 .contains("io.sluice.glue.GlueEntryPoint.main(args)");
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.App;
+import software.amazon.awscdk.AppProps;
 
 class SluiceSettingsTest {
 
@@ -39,7 +40,7 @@ class SluiceSettingsTest {
 
     @Test
     void contextOverridesThePreset() {
-        App app = new App(software.amazon.awscdk.AppProps.builder().context(Map.of(
+        App app = new App(AppProps.builder().context(Map.of(
                 "env", "prod",
                 "streamCapacity", "provisioned",
                 "shardCount", "8",
@@ -57,7 +58,7 @@ class SluiceSettingsTest {
 
     @Test
     void badContextValuesNameTheKey() {
-        App app = new App(software.amazon.awscdk.AppProps.builder().context(Map.of("shardCount", "many")).build());
+        App app = new App(AppProps.builder().context(Map.of("shardCount", "many")).build());
         assertThatThrownBy(() -> new ContextSettings(app.getNode()).read()).hasMessageContaining("shardCount=many");
     }
 }

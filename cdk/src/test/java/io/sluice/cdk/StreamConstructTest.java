@@ -2,6 +2,7 @@ package io.sluice.cdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Match;
@@ -19,7 +20,7 @@ class StreamConstructTest {
                 "ShardCount", Match.absent(),
                 "StreamEncryption", Map.of(
                         "EncryptionType", "KMS",
-                        "KeyId", Match.objectLike(Map.of("Fn::GetAtt", Match.arrayWith(java.util.List.of("Arn")))))));
+                        "KeyId", Match.objectLike(Map.of("Fn::GetAtt", Match.arrayWith(List.of("Arn")))))));
     }
 
     @Test
