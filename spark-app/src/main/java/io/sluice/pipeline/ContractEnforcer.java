@@ -1,0 +1,354 @@
+package io.sluice.pipeline;
+
+import io.sluice.contract.Contract;
+import io.sluice.contract.ContractRegistry;
+import io.sluice.contract.SparkSchemaConverter;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static io.sluice.pipeline.EnvelopeColumns.ENVELOPE;
+import static io.sluice.pipeline.EnvelopeColumns.PAYLOAD_ERROR;
+import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.regexp_extract;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.when;
+
+/**
+ * Checks parsed events ({@link EnvelopeParser} output, possibly deduplicated) against the contract their
+ * {@code dataschema} names and splits them into typed silver rows per table and quarantine rows.
+ * A pure function of its input DataFrame: the same code serves the stream (per micro-batch) and batch backfills.
+ *
+ * <p>Cost per record: the envelope was parsed once by {@link EnvelopeParser}; here only the routed contract's
+ * expressions run (CASE on the contract index), which read {@code data} with {@code from_json} and
+ * {@code json_object_keys} once per object level. No UDFs.
+ */
+public final class ContractEnforcer
+{
+    static final String CONTRACT_INDEX = "__contract";
+    static final String REASONS = "__reasons";
+    static final String INGEST_TIME = "__ingest_time";
+    static final String ENVELOPE_PREFIX = "__envelope_";
+    static final String DATA_PREFIX = "__data_";
+
+    private static final StructType ENVELOPE_SILVER = new StructType()
+            .add(SilverColumns.EVENT_ID, DataTypes.StringType, false)
+            .add(SilverColumns.EVENT_TYPE, DataTypes.StringType, false)
+            .add(SilverColumns.EVENT_SOURCE, DataTypes.StringType, false)
+            .add(SilverColumns.EVENT_TIME, DataTypes.TimestampType, false)
+            .add(SilverColumns.EVENT_SUBJECT, DataTypes.StringType, true)
+            .add(SilverColumns.EVENT_DATASCHEMA, DataTypes.StringType, false)
+            .add(SilverColumns.CONTRACT_VERSION, DataTypes.IntegerType, false);
+    private static final StructType INGEST_SILVER = new StructType()
+            .add(SilverColumns.INGEST_STREAM, DataTypes.StringType, true)
+            .add(SilverColumns.INGEST_SHARD_ID, DataTypes.StringType, true)
+            .add(SilverColumns.INGEST_SEQUENCE_NUMBER, DataTypes.StringType, true)
+            .add(SilverColumns.INGEST_PARTITION_KEY, DataTypes.StringType, true)
+            .add(SilverColumns.INGEST_ARRIVAL_TIME, DataTypes.TimestampType, true)
+            .add(SilverColumns.INGEST_TIME, DataTypes.TimestampType, false)
+            .add(SilverColumns.EVENT_DATE, DataTypes.DateType, false);
+    private static final long MICROS_PER_DAY = 86_400_000_000L;
+
+    private final ContractRegistry registry;
+    private final List<Contract> contracts;
+    private final List<ContractValidator.Compiled> compiled;
+
+    public ContractEnforcer(ContractRegistry registry)
+    {
+        this(registry, EnforcementLimits.defaults());
+    }
+
+    public ContractEnforcer(ContractRegistry registry, EnforcementLimits limits)
+    {
+        this.registry = requireNonNull(registry, "registry is null");
+        requireNonNull(limits, "limits is null");
+        this.contracts = registry.contracts();
+        List<ContractValidator.Compiled> validators = new ArrayList<>();
+        for (int index = 0; index < contracts.size(); index++) {
+            Contract contract = contracts.get(index);
+            for (String property : contract.schema().properties().keySet()) {
+                if (SilverColumns.RESERVED.contains(property)) {
+                    throw new IllegalArgumentException("Cannot enforce contract %s: property '%s' collides with a silver column".formatted(contract.origin(), property));
+                }
+            }
+            Column dataText = when(col(CONTRACT_INDEX).equalTo(index), col(ENVELOPE).getField(EnvelopeColumns.DATA));
+            validators.add(ContractValidator.compile(contract.schema(), dataText, "__c" + index, limits.maxNestingDepth()));
+        }
+        this.compiled = List.copyOf(validators);
+    }
+
+    public Set<String> tables()
+    {
+        return registry.contractsByTable().keySet();
+    }
+
+    /** The full silver schema of a table: envelope columns, the latest contract version's data columns, ingest columns. */
+    public StructType silverSchema(String table)
+    {
+        Contract latest = latest(table);
+        List<StructField> fields = new ArrayList<>(List.of(ENVELOPE_SILVER.fields()));
+        fields.addAll(List.of(SparkSchemaConverter.toStructType(latest.schema()).fields()));
+        fields.addAll(List.of(INGEST_SILVER.fields()));
+        return new StructType(fields.toArray(StructField[]::new));
+    }
+
+    public EnforcedBatch enforce(Dataset<Row> enveloped)
+    {
+        return split(route(enveloped, functions.current_timestamp()));
+    }
+
+    /** Like {@link #enforce(Dataset)} with a fixed {@code ingest_time}, so output is reproducible. */
+    public EnforcedBatch enforce(Dataset<Row> enveloped, Instant ingestTime)
+    {
+        return split(route(enveloped, lit(requireNonNull(ingestTime, "ingestTime is null"))));
+    }
+
+    /**
+     * All rows of {@code enveloped} with their contract and quarantine reasons resolved. Persist this in a
+     * micro-batch before {@link #split} when writing several outputs, so parsing is not recomputed per output.
+     */
+    public Dataset<Row> route(Dataset<Row> enveloped, Column ingestTime)
+    {
+        Column envelope = col(ENVELOPE);
+        Column dataschema = envelope.getField(EnvelopeColumns.DATASCHEMA);
+        Column contractIndex = lit(null).cast(DataTypes.IntegerType);
+        for (int index = contracts.size() - 1; index >= 0; index--) {
+            contractIndex = when(dataschema.equalTo(contracts.get(index).dataschema()), index).otherwise(contractIndex);
+        }
+        Dataset<Row> routed = enveloped
+                .withColumn(INGEST_TIME, ingestTime.cast(DataTypes.TimestampType))
+                .withColumn(CONTRACT_INDEX, contractIndex);
+        // One projection per JSON depth for all contracts: each projection copies the row, so keep them few.
+        int depths = compiled.stream().mapToInt(contract -> contract.stages().size()).max().orElse(0);
+        for (int depth = 0; depth < depths; depth++) {
+            Map<String, Column> layer = new LinkedHashMap<>();
+            for (ContractValidator.Compiled contract : compiled) {
+                if (depth < contract.stages().size()) {
+                    layer.putAll(contract.stages().get(depth));
+                }
+            }
+            routed = routed.withColumns(layer);
+        }
+
+        // Keep only what the outputs read, so that persisting the routed rows in a micro-batch stays cheap.
+        List<Column> columns = new ArrayList<>();
+        for (String raw : RawRecordColumns.SCHEMA.fieldNames()) {
+            columns.add(col(raw));
+        }
+        columns.add(col(EnvelopeColumns.EVENT_ID));
+        columns.add(col(EnvelopeColumns.EVENT_TIME));
+        for (String field : List.of(EnvelopeColumns.ID, EnvelopeColumns.TYPE, EnvelopeColumns.SOURCE, EnvelopeColumns.SUBJECT, EnvelopeColumns.DATASCHEMA)) {
+            columns.add(envelope.getField(field).as(ENVELOPE_PREFIX + field));
+        }
+        columns.add(col(INGEST_TIME));
+        columns.add(col(CONTRACT_INDEX));
+        // Split filters on the reasons: without the barrier they would be pushed down, re-evaluating every parse.
+        columns.add(Barrier.materialized(reasons()).as(REASONS));
+        tables().forEach(table -> columns.add(typedData(table).as(DATA_PREFIX + table)));
+        return routed.select(columns.toArray(Column[]::new));
+    }
+
+    /** The table's data columns as one struct, from whichever contract version the row was routed to. */
+    private Column typedData(String table)
+    {
+        Column index = col(CONTRACT_INDEX);
+        List<Column> fields = new ArrayList<>();
+        for (StructField field : SparkSchemaConverter.toStructType(latest(table).schema()).fields()) {
+            // Older versions lack newer optional fields: those stay null.
+            Column value = lit(null);
+            for (int i = 0; i < contracts.size(); i++) {
+                Column typed = compiled.get(i).fields().get(field.name());
+                if (contracts.get(i).table().equals(table) && typed != null) {
+                    value = when(index.equalTo(i), typed).otherwise(value);
+                }
+            }
+            fields.add(value.try_cast(nullable(field.dataType())).as(field.name()));
+        }
+        return functions.struct(fields.toArray(Column[]::new));
+    }
+
+    public EnforcedBatch split(Dataset<Row> routed)
+    {
+        Column valid = size(col(REASONS)).equalTo(0);
+        Map<String, Dataset<Row>> silver = new LinkedHashMap<>();
+        for (String table : tables()) {
+            List<Integer> indexes = new ArrayList<>();
+            for (int index = 0; index < contracts.size(); index++) {
+                if (contracts.get(index).table().equals(table)) {
+                    indexes.add(index);
+                }
+            }
+            silver.put(table, routed.filter(valid.and(col(CONTRACT_INDEX).isin(indexes.toArray()))).select(silverColumns(table, indexes)));
+        }
+        return new EnforcedBatch(silver, routed.filter(not(valid)).select(quarantineColumns()));
+    }
+
+    private Column reasons()
+    {
+        Column envelope = col(ENVELOPE);
+        Column index = col(CONTRACT_INDEX);
+        Column specversion = envelope.getField(EnvelopeColumns.SPECVERSION);
+        Column id = envelope.getField(EnvelopeColumns.ID);
+        Column source = envelope.getField(EnvelopeColumns.SOURCE);
+        Column type = envelope.getField(EnvelopeColumns.TYPE);
+        Column time = envelope.getField(EnvelopeColumns.TIME);
+        Column dataschema = envelope.getField(EnvelopeColumns.DATASCHEMA);
+        Column contentType = envelope.getField(EnvelopeColumns.DATACONTENTTYPE);
+        Column data = envelope.getField(EnvelopeColumns.DATA);
+
+        List<Reasons.Check> checks = new ArrayList<>();
+        for (String required : List.of(EnvelopeColumns.SPECVERSION, EnvelopeColumns.ID, EnvelopeColumns.SOURCE, EnvelopeColumns.TYPE,
+                EnvelopeColumns.TIME, EnvelopeColumns.DATASCHEMA)) {
+            checks.add(Reasons.check(envelope.getField(required).isNull(), required, QuarantineReason.MISSING_REQUIRED_FIELD,
+                    "Missing required field: " + required));
+        }
+        checks.add(invalidEnvelopeField(specversion.notEqual("1.0"), EnvelopeColumns.SPECVERSION, specversion, "' is not 1.0"));
+        checks.add(invalidEnvelopeField(id.isNotNull().and(col(EnvelopeColumns.EVENT_ID).isNull()), EnvelopeColumns.ID, id, "' is not a UUID"));
+        checks.add(invalidEnvelopeField(source.equalTo(""), EnvelopeColumns.SOURCE, source, "' is empty"));
+        checks.add(invalidEnvelopeField(type.equalTo(""), EnvelopeColumns.TYPE, type, "' is empty"));
+        checks.add(invalidEnvelopeField(time.isNotNull().and(col(EnvelopeColumns.EVENT_TIME).isNull()), EnvelopeColumns.TIME, time,
+                "' is not an RFC 3339 date-time"));
+        checks.add(invalidEnvelopeField(contentType.notEqual("application/json"), EnvelopeColumns.DATACONTENTTYPE, contentType,
+                "' is not application/json"));
+
+        Column unknown = dataschema.isNotNull().and(index.isNull());
+        Column knownDataset = regexp_extract(dataschema, Contract.DATASCHEMA_PATTERN.pattern(), 1).isin(registry.datasets().toArray());
+        checks.add(Reasons.check(unknown.and(knownDataset), lit(EnvelopeColumns.DATASCHEMA), QuarantineReason.UNKNOWN_CONTRACT_VERSION,
+                Reasons.invalid(lit(EnvelopeColumns.DATASCHEMA), "no such version of the contract: '", dataschema, "'")));
+        checks.add(Reasons.check(unknown.and(not(knownDataset)), lit(EnvelopeColumns.DATASCHEMA), QuarantineReason.UNKNOWN_CONTRACT,
+                Reasons.invalid(lit(EnvelopeColumns.DATASCHEMA), "no such contract: '", dataschema, "'")));
+        Column typeNotInContract = lit(false);
+        for (int i = contracts.size() - 1; i >= 0; i--) {
+            typeNotInContract = when(index.equalTo(i), not(type.isin(contracts.get(i).eventTypes().toArray()))).otherwise(typeNotInContract);
+        }
+        checks.add(Reasons.check(typeNotInContract, lit(EnvelopeColumns.TYPE), QuarantineReason.TYPE_NOT_IN_CONTRACT,
+                concat(Reasons.invalid(lit(EnvelopeColumns.TYPE), "'", type, "' is not an event type of "), dataschema)));
+        checks.add(Reasons.check(index.isNotNull().and(data.isNull()), EnvelopeColumns.DATA, QuarantineReason.MISSING_REQUIRED_FIELD,
+                "Missing required field: data"));
+
+        Column contractViolation = lit(false);
+        Column contractReasons = Reasons.empty();
+        for (int i = contracts.size() - 1; i >= 0; i--) {
+            contractViolation = when(index.equalTo(i), compiled.get(i).violation()).otherwise(contractViolation);
+            contractReasons = when(index.equalTo(i), compiled.get(i).reasons()).otherwise(contractReasons);
+        }
+        return when(col(PAYLOAD_ERROR).isNotNull(), array(col(PAYLOAD_ERROR)))
+                .otherwise(Reasons.collect(checks, List.of(new Reasons.ArrayCheck(contractViolation, contractReasons))));
+    }
+
+    private static Reasons.Check invalidEnvelopeField(Column condition, String field, Column value, String after)
+    {
+        return Reasons.check(condition, lit(field), QuarantineReason.INVALID_ENVELOPE_FIELD, Reasons.invalid(lit(field), "'", value, after));
+    }
+
+    private Column[] silverColumns(String table, List<Integer> indexes)
+    {
+        Column index = col(CONTRACT_INDEX);
+        Map<String, Column> values = new LinkedHashMap<>();
+        values.put(SilverColumns.EVENT_ID, col(EnvelopeColumns.EVENT_ID));
+        values.put(SilverColumns.EVENT_TYPE, col(ENVELOPE_PREFIX + EnvelopeColumns.TYPE));
+        values.put(SilverColumns.EVENT_SOURCE, col(ENVELOPE_PREFIX + EnvelopeColumns.SOURCE));
+        values.put(SilverColumns.EVENT_TIME, col(EnvelopeColumns.EVENT_TIME));
+        values.put(SilverColumns.EVENT_SUBJECT, col(ENVELOPE_PREFIX + EnvelopeColumns.SUBJECT));
+        values.put(SilverColumns.EVENT_DATASCHEMA, col(ENVELOPE_PREFIX + EnvelopeColumns.DATASCHEMA));
+        Column version = lit(null);
+        for (int i : indexes) {
+            version = when(index.equalTo(i), contracts.get(i).version()).otherwise(version);
+        }
+        values.put(SilverColumns.CONTRACT_VERSION, version);
+        for (String field : SparkSchemaConverter.toStructType(latest(table).schema()).fieldNames()) {
+            values.put(field, col(DATA_PREFIX + table).getField(field));
+        }
+        values.put(SilverColumns.INGEST_STREAM, col(RawRecordColumns.STREAM_NAME));
+        values.put(SilverColumns.INGEST_SHARD_ID, col(RawRecordColumns.SHARD_ID));
+        values.put(SilverColumns.INGEST_SEQUENCE_NUMBER, col(RawRecordColumns.SEQUENCE_NUMBER));
+        values.put(SilverColumns.INGEST_PARTITION_KEY, col(RawRecordColumns.PARTITION_KEY));
+        values.put(SilverColumns.INGEST_ARRIVAL_TIME, col(RawRecordColumns.APPROXIMATE_ARRIVAL_TIMESTAMP));
+        values.put(SilverColumns.INGEST_TIME, col(INGEST_TIME));
+        values.put(SilverColumns.EVENT_DATE, utcDate(col(EnvelopeColumns.EVENT_TIME)));
+        return project(silverSchema(table), values);
+    }
+
+    private static Column[] quarantineColumns()
+    {
+        Column dataschema = col(ENVELOPE_PREFIX + EnvelopeColumns.DATASCHEMA);
+        String pattern = Contract.DATASCHEMA_PATTERN.pattern();
+        Map<String, Column> values = new LinkedHashMap<>();
+        values.put(QuarantineColumns.RAW_PAYLOAD, col(RawRecordColumns.DATA));
+        values.put(QuarantineColumns.INGEST_STREAM, col(RawRecordColumns.STREAM_NAME));
+        values.put(QuarantineColumns.INGEST_SHARD_ID, col(RawRecordColumns.SHARD_ID));
+        values.put(QuarantineColumns.INGEST_SEQUENCE_NUMBER, col(RawRecordColumns.SEQUENCE_NUMBER));
+        values.put(QuarantineColumns.INGEST_PARTITION_KEY, col(RawRecordColumns.PARTITION_KEY));
+        values.put(QuarantineColumns.INGEST_ARRIVAL_TIME, col(RawRecordColumns.APPROXIMATE_ARRIVAL_TIMESTAMP));
+        values.put(QuarantineColumns.INGEST_TIME, col(INGEST_TIME));
+        values.put(QuarantineColumns.INGEST_DATE, utcDate(col(INGEST_TIME)));
+        values.put(QuarantineColumns.EVENT_ID, col(ENVELOPE_PREFIX + EnvelopeColumns.ID));
+        values.put(QuarantineColumns.EVENT_TYPE, col(ENVELOPE_PREFIX + EnvelopeColumns.TYPE));
+        values.put(QuarantineColumns.EVENT_DATASCHEMA, dataschema);
+        values.put(QuarantineColumns.CONTRACT_DATASET, functions.nullif(regexp_extract(dataschema, pattern, 1), lit("")));
+        values.put(QuarantineColumns.CONTRACT_VERSION, functions.nullif(regexp_extract(dataschema, pattern, 2), lit("")).try_cast(DataTypes.IntegerType));
+        values.put(QuarantineColumns.REASONS, col(REASONS));
+        values.put(QuarantineColumns.REPLAYED, lit(false));
+        return project(QuarantineColumns.SCHEMA, values);
+    }
+
+    /** The values in schema order, each cast to its declared type (try_cast: a cast must never fail the job). */
+    private static Column[] project(StructType schema, Map<String, Column> values)
+    {
+        return java.util.Arrays.stream(schema.fields())
+                .map(field -> cast(values.get(field.name()), field.dataType()).as(field.name()))
+                .toArray(Column[]::new);
+    }
+
+    private static Column cast(Column value, DataType type)
+    {
+        // Nullability is a property of the table, not of the expression: cast to the nullable form of the type.
+        return value.try_cast(nullable(type));
+    }
+
+    private static DataType nullable(DataType type)
+    {
+        if (type instanceof ArrayType array) {
+            return DataTypes.createArrayType(nullable(array.elementType()), true);
+        }
+        if (type instanceof StructType struct) {
+            return new StructType(java.util.Arrays.stream(struct.fields())
+                    .map(field -> new StructField(field.name(), nullable(field.dataType()), true, field.metadata()))
+                    .toArray(StructField[]::new));
+        }
+        return type;
+    }
+
+    /** The UTC calendar date of a timestamp, whatever the session time zone. */
+    private static Column utcDate(Column timestamp)
+    {
+        return functions.date_from_unix_date(functions.floor(functions.unix_micros(timestamp).divide(MICROS_PER_DAY)).cast(DataTypes.IntegerType));
+    }
+
+    private Contract latest(String table)
+    {
+        List<Contract> versions = registry.contractsByTable().get(table);
+        if (versions == null) {
+            throw new IllegalArgumentException("Invalid table: " + table);
+        }
+        return versions.get(versions.size() - 1);
+    }
+}

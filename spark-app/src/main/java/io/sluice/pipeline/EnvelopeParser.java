@@ -1,0 +1,105 @@
+package io.sluice.pipeline;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+import static io.sluice.pipeline.EnvelopeColumns.CORRUPT;
+import static io.sluice.pipeline.EnvelopeColumns.ENVELOPE;
+import static io.sluice.pipeline.EnvelopeColumns.EVENT_ID;
+import static io.sluice.pipeline.EnvelopeColumns.EVENT_TIME;
+import static io.sluice.pipeline.EnvelopeColumns.PAYLOAD_ERROR;
+import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.call_function;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.ltrim;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.octet_length;
+import static org.apache.spark.sql.functions.rtrim;
+import static org.apache.spark.sql.functions.when;
+
+/**
+ * Parses each record's payload once into its CloudEvents envelope, keeping {@code data} as its JSON text so that
+ * only the contract the event names has to type it (see {@link ContractEnforcer}).
+ * Adds {@link EnvelopeColumns#EVENT_ID} and {@link EnvelopeColumns#EVENT_TIME} for dedup, the parsed
+ * {@link EnvelopeColumns#ENVELOPE} and a {@link EnvelopeColumns#PAYLOAD_ERROR} for payloads that are not a JSON object.
+ * Never fails on record content.
+ */
+public final class EnvelopeParser
+{
+    static final String UUID_REGEX = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+    /** RFC 3339 date-time; Spark's own timestamp parsing also accepts dates, spaces and missing offsets. */
+    static final String DATE_TIME_REGEX = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$";
+
+    private static final StructType ENVELOPE_SCHEMA = new StructType()
+            .add(EnvelopeColumns.SPECVERSION, DataTypes.StringType)
+            .add(EnvelopeColumns.ID, DataTypes.StringType)
+            .add(EnvelopeColumns.SOURCE, DataTypes.StringType)
+            .add(EnvelopeColumns.TYPE, DataTypes.StringType)
+            .add(EnvelopeColumns.TIME, DataTypes.StringType)
+            .add(EnvelopeColumns.DATASCHEMA, DataTypes.StringType)
+            .add(EnvelopeColumns.SUBJECT, DataTypes.StringType)
+            .add(EnvelopeColumns.DATACONTENTTYPE, DataTypes.StringType)
+            // A string-typed field receives the JSON text of an object: data is kept for the contract to parse.
+            .add(EnvelopeColumns.DATA, DataTypes.StringType)
+            .add(CORRUPT, DataTypes.StringType);
+    /** Reads nothing but the syntax: tells a too-deep payload from a malformed one, for failed rows only. */
+    private static final StructType SYNTAX_PROBE_SCHEMA = new StructType()
+            .add(EnvelopeColumns.SPECVERSION, DataTypes.StringType)
+            .add(CORRUPT, DataTypes.StringType);
+
+    private final EnforcementLimits limits;
+
+    public EnvelopeParser(EnforcementLimits limits)
+    {
+        this.limits = requireNonNull(limits, "limits is null");
+    }
+
+    public Dataset<Row> parse(Dataset<Row> raw)
+    {
+        Column bytes = col(RawRecordColumns.DATA);
+        Column text = bytes.cast(DataTypes.StringType);
+        Column size = octet_length(bytes);
+        Column precheck = when(bytes.isNull().or(size.equalTo(0)), reason(QuarantineReason.MALFORMED_JSON, lit("Invalid payload: empty")))
+                .when(size.gt(limits.maxRecordBytes()), reason(QuarantineReason.OVERSIZED,
+                        concat(lit("Invalid payload: "), size.cast(DataTypes.StringType), lit(" bytes exceed the limit of " + limits.maxRecordBytes()))))
+                .when(not(call_function("is_valid_utf8", text)), reason(QuarantineReason.INVALID_UTF8, lit("Invalid payload: not valid UTF-8")));
+
+        Column envelope = col(ENVELOPE);
+        Column trimmed = rtrim(text, StrictJson.WHITESPACE);
+        Column syntaxError = when(not(ltrim(text, StrictJson.WHITESPACE).startsWith("{")),
+                reason(QuarantineReason.NOT_AN_OBJECT, lit("Invalid payload: not a JSON object")))
+                .when(from_json(text, SYNTAX_PROBE_SCHEMA, StrictJson.options(CORRUPT, Integer.MAX_VALUE)).getField(CORRUPT).isNull(),
+                        reason(QuarantineReason.TOO_DEEPLY_NESTED, lit("Invalid payload: JSON nested deeper than " + limits.maxNestingDepth() + " levels")))
+                .otherwise(reason(QuarantineReason.MALFORMED_JSON, lit("Invalid payload: malformed JSON")));
+        Column payloadError = coalesce(col(PAYLOAD_ERROR),
+                when(envelope.isNull(), reason(QuarantineReason.MALFORMED_JSON, lit("Invalid payload: no JSON value")))
+                        .when(envelope.getField(CORRUPT).isNotNull(), syntaxError)
+                        // Spark stops reading after the first JSON value: anything after it is rejected here.
+                        // endsWith first: trimming with a character set is costly and almost never needed.
+                        .when(not(text.endsWith("}").or(trimmed.endsWith("}"))),
+                                reason(QuarantineReason.MALFORMED_JSON, lit("Invalid payload: content after the JSON object"))));
+
+        Column id = envelope.getField(EnvelopeColumns.ID);
+        Column time = envelope.getField(EnvelopeColumns.TIME);
+        // Each step is its own projection so that the JSON parse is evaluated once and only referenced afterwards.
+        return raw
+                .withColumn(PAYLOAD_ERROR, precheck)
+                .withColumn(ENVELOPE, Barrier.materialized(when(col(PAYLOAD_ERROR).isNull(),
+                        from_json(text, ENVELOPE_SCHEMA, StrictJson.options(CORRUPT, limits.maxNestingDepth())))))
+                .withColumn(PAYLOAD_ERROR, payloadError)
+                .withColumn(EVENT_ID, when(id.rlike(UUID_REGEX), id))
+                .withColumn(EVENT_TIME, when(time.rlike(DATE_TIME_REGEX), time.try_cast(DataTypes.TimestampType)));
+    }
+
+    private static Column reason(QuarantineReason rule, Column message)
+    {
+        return Reasons.reason(lit("$"), rule, message);
+    }
+}
