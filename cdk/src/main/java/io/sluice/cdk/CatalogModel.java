@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 
 /**
  * What the Glue Data Catalog and Schema Registry should hold, independent of where it comes from: the
- * stack gets one of these, built from the data contracts at synth time.
+ * stack gets one of these, {@link ContractCatalogModel} builds it from the data contracts.
  */
 public record CatalogModel(List<Table> tables, List<DatasetSchema> schemas) {
 
@@ -41,27 +41,23 @@ public record CatalogModel(List<Table> tables, List<DatasetSchema> schemas) {
     }
 
     /**
-     * A Delta table under {@code silver/<name>/} (or another lake prefix): data columns, then the
-     * partition columns Delta partitions by, in the order of the Spark schema.
+     * A Delta table at {@code location} (a key prefix in the lake bucket, e.g. {@code silver/<name>/}): its
+     * columns in schema order, then the columns Delta partitions by, in partitioning order.
      */
-    public record Table(String name, String prefix, String description, List<Column> columns,
+    public record Table(String name, String location, String description, List<Column> columns,
                         List<Column> partitionKeys) {
         public Table {
             requireNonNull(name, "name");
-            requireNonNull(prefix, "prefix");
+            requireNonNull(location, "location");
             requireNonNull(description, "description");
             columns = List.copyOf(requireNonNull(columns, "columns"));
             partitionKeys = List.copyOf(requireNonNull(partitionKeys, "partitionKeys"));
             check(IDENTIFIER.matcher(name).matches(), "table name must be a lower-case identifier: " + name);
-            check(prefix.endsWith("/"), "prefix must end with '/': " + prefix);
+            check(location.endsWith("/") && !location.startsWith("/"),
+                    "location must be a key prefix ending in '/': " + location);
             check(!columns.isEmpty(), "table " + name + " has no columns");
             unique(Stream.concat(columns.stream(), partitionKeys.stream()).map(Column::name).toList(),
                     "column of " + name);
-        }
-
-        /** The table's key prefix in the lake bucket, {@code silver/<name>/}. */
-        public String location() {
-            return prefix + name + "/";
         }
     }
 

@@ -29,12 +29,15 @@ public final class SluiceApp {
             "@aws-cdk/aws-s3:createDefaultLoggingPolicy", true,
             "@aws-cdk/aws-kms:reduceCrossAccountRegionPolicyScope", true);
 
+    /** Context key naming the contracts directory (default: the checkout's contracts/). */
+    public static final String CONTRACTS_DIR = "contractsDir";
+
     private SluiceApp() {}
 
     public static void main(String[] args) {
         App app = newApp(Map.of());
         SluiceSettings settings = settings(app);
-        new SluiceStack(app, stackName(settings), stackProps(app, settings), settings, CatalogModel.empty());
+        new SluiceStack(app, stackName(settings), stackProps(app, settings), settings, catalogModel(app));
         // The same checks the tests run: a synth with an unsuppressed AwsSolutions error fails.
         Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
         app.synth();
@@ -59,6 +62,17 @@ public final class SluiceApp {
             repositoryRoot().ifPresent(root -> builder.notebooksDir(root.resolve("notebooks")));
         }
         return builder.build();
+    }
+
+    /**
+     * The Glue tables and registry schemas, from the contracts: {@code -c contractsDir=...}, else the
+     * checkout's contracts/, else the copy packaged in the spark-app jar on the classpath.
+     */
+    static CatalogModel catalogModel(App app) {
+        Optional<Path> dir = context(app, CONTRACTS_DIR).map(Path::of)
+                .or(() -> repositoryRoot().map(root -> root.resolve("contracts")).filter(Files::isDirectory));
+        return dir.map(ContractCatalogModel::fromDirectory)
+                .orElseGet(() -> ContractCatalogModel.fromClasspath(SluiceApp.class.getClassLoader()));
     }
 
     static Optional<Path> repositoryRoot() {

@@ -10,12 +10,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import software.amazon.awscdk.assertions.Match;
 
-/** The construct, on a hand-written model; ContractCatalogTest covers the model built from the contracts. */
+/** The construct, on a hand-written model; ContractCatalogModelTest covers the model built from the contracts. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CatalogConstructTest {
 
     private static final CatalogModel MODEL = new CatalogModel(
-            List.of(new CatalogModel.Table("tennis_serves", "silver/", "Serves",
+            List.of(new CatalogModel.Table("tennis_serves", "silver/tennis_serves/", "Serves",
                     List.of(new CatalogModel.Column("id", "string", "CloudEvents id"),
                             new CatalogModel.Column("data", "struct<speed_kmh:double,player:string>", null)),
                     List.of(new CatalogModel.Column("event_date", "date", null),
@@ -74,7 +74,7 @@ class CatalogConstructTest {
 
     @Test
     void emptyModelStillGivesDatabaseAndRegistry() {
-        Synth empty = Synth.dev();
+        Synth empty = Synth.of(Map.of("env", "dev"), CatalogModel.empty());
         empty.template().resourceCountIs("AWS::Glue::Database", 1);
         empty.template().resourceCountIs("AWS::Glue::Registry", 1);
         empty.template().resourceCountIs("AWS::Glue::Table", 0);
@@ -88,7 +88,7 @@ class CatalogConstructTest {
         assertThatThrownBy(() -> new CatalogModel.DatasetSchema("tennis serve", 1, "", "{}"))
                 .hasMessageContaining("registry name");
         CatalogModel.Column id = new CatalogModel.Column("id", "string", null);
-        assertThatThrownBy(() -> new CatalogModel.Table("t", "silver/", "", List.of(id), List.of(id)))
+        assertThatThrownBy(() -> new CatalogModel.Table("t", "silver/t/", "", List.of(id), List.of(id)))
                 .hasMessageContaining("duplicate");
     }
 

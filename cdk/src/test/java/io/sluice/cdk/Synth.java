@@ -19,12 +19,14 @@ record Synth(SluiceStack stack, Template template, Annotations annotations) {
     }
 
     /** Same path as {@link SluiceApp#main}: settings from context, then the stack, then the nag pack. */
+    /** With the repository's contracts, as {@code cdk synth} would. */
     static Synth of(Map<String, Object> context) {
-        return of(context, CatalogModel.empty());
+        return of(context, null);
     }
 
-    static Synth of(Map<String, Object> context, CatalogModel model) {
+    static Synth of(Map<String, Object> context, CatalogModel explicitModel) {
         App app = SluiceApp.newApp(context);
+        CatalogModel model = explicitModel != null ? explicitModel : SluiceApp.catalogModel(app);
         SluiceSettings settings = new ContextSettings(app.getNode()).read();
         SluiceStack stack = new SluiceStack(app, SluiceApp.stackName(settings), SluiceApp.stackProps(app, settings),
                 settings, model);
