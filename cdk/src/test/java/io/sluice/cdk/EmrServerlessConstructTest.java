@@ -65,11 +65,12 @@ class EmrServerlessConstructTest {
     void noVpcUnlessContextGivesSubnetsAndSecurityGroups() {
         dev.template().hasResourceProperties("AWS::EMRServerless::Application", Match.objectLike(Map.of(
                 "NetworkConfiguration", Match.absent())));
-        Synth vpc = Synth.of(Map.of("env", "dev", "subnetIds", "subnet-1,subnet-2", "securityGroupIds", "sg-1"));
+        Synth vpc = Synth.of(Map.of("env", "dev", "subnetIds", "subnet-0a1b2c3d4e5f60001,subnet-0a1b2c3d4e5f60002",
+                "securityGroupIds", "sg-0a1b2c3d4e5f60003"));
         vpc.template().hasResourceProperties("AWS::EMRServerless::Application", Match.objectLike(Map.of(
                 "NetworkConfiguration", Map.of(
-                        "SubnetIds", List.of("subnet-1", "subnet-2"),
-                        "SecurityGroupIds", List.of("sg-1")))));
+                        "SubnetIds", List.of("subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"),
+                        "SecurityGroupIds", List.of("sg-0a1b2c3d4e5f60003")))));
     }
 
     @Test
