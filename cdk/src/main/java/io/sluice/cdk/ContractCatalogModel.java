@@ -1,0 +1,146 @@
+package io.sluice.cdk;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.contract.Contract;
+import io.sluice.contract.ContractLoader;
+import io.sluice.contract.ContractRegistry;
+import io.sluice.pipeline.ContractEnforcer;
+import io.sluice.pipeline.QuarantineColumns;
+import io.sluice.pipeline.SilverColumns;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Builds the {@link CatalogModel} from the data contracts with the same code the jobs use: the silver
+ * tables' Spark schemas come from {@link ContractEnforcer#silverSchema(String)} and the quarantine
+ * table's from {@link QuarantineColumns#SCHEMA}, each type written as Glue/Hive type syntax by
+ * {@code DataType.catalogString()}. The Schema Registry gets each dataset's latest JSON Schema, as written
+ * in its contract file.
+ */
+public final class ContractCatalogModel {
+
+    /** The quarantine Delta table, at the root of the lake's quarantine/ prefix. */
+    public static final String QUARANTINE_TABLE = "quarantine";
+    // Glue's limit on a column comment.
+    private static final int MAX_COMMENT = 255;
+
+    private ContractCatalogModel() {}
+
+    /** Contracts from {@code <root>/<dataset>/v<N>.json}, as in the repository. */
+    public static CatalogModel fromDirectory(Path root) {
+        requireNonNull(root, "root");
+        ContractRegistry registry = new ContractLoader().loadDirectory(root);
+        return build(registry, origin -> readFile(root.resolve(origin)));
+    }
+
+    /** Contracts packaged in the spark-app jar ({@code contracts/index.txt}). */
+    public static CatalogModel fromClasspath(ClassLoader classLoader) {
+        requireNonNull(classLoader, "classLoader");
+        ContractRegistry registry = new ContractLoader().loadClasspath(classLoader);
+        return build(registry, origin -> readResource(classLoader, ContractLoader.CLASSPATH_ROOT + "/" + origin));
+    }
+
+    /** Reads a contract file's bytes by its origin (path relative to the contracts root). */
+    @FunctionalInterface
+    interface ContractSource {
+        byte[] read(String origin);
+    }
+
+    static CatalogModel build(ContractRegistry registry, ContractSource source) {
+        ContractEnforcer enforcer = new ContractEnforcer(registry);
+        List<CatalogModel.Table> tables = new ArrayList<>();
+        for (Map.Entry<String, List<Contract>> entry : registry.contractsByTable().entrySet()) {
+            String table = entry.getKey();
+            Contract latest = entry.getValue().get(entry.getValue().size() - 1);
+            tables.add(table(table, StorageConstruct.SILVER_PREFIX + table + "/",
+                    latest.description() + " (dataset " + latest.dataset() + ", contract v" + latest.version() + ")",
+                    enforcer.silverSchema(table), SilverColumns.PARTITION_COLUMNS));
+        }
+        tables.add(table(QUARANTINE_TABLE, StorageConstruct.QUARANTINE_PREFIX,
+                "Records that failed the envelope or their contract, with the reasons, raw payload and ingest position",
+                QuarantineColumns.SCHEMA, QuarantineColumns.PARTITION_COLUMNS));
+
+        List<CatalogModel.DatasetSchema> schemas = new ArrayList<>();
+        for (String dataset : registry.datasets()) {
+            Contract latest = registry.latest(dataset).orElseThrow();
+            schemas.add(new CatalogModel.DatasetSchema(dataset, latest.version(), latest.description(),
+                    schemaJson(latest.origin(), source.read(latest.origin()))));
+        }
+        return new CatalogModel(tables, schemas);
+    }
+
+    /**
+     * A Glue table from a Spark schema: the partition columns (in partitioning order) become partition keys,
+     * every other field a column, in schema order.
+     */
+    static CatalogModel.Table table(String name, String location, String description, StructType schema,
+                                    List<String> partitionColumns) {
+        List<String> names = List.of(schema.fieldNames());
+        for (String partition : partitionColumns) {
+            if (!names.contains(partition)) {
+                throw new IllegalArgumentException("table " + name + " has no partition column " + partition);
+            }
+        }
+        List<CatalogModel.Column> columns = new ArrayList<>();
+        for (StructField field : schema.fields()) {
+            if (!partitionColumns.contains(field.name())) {
+                columns.add(column(field));
+            }
+        }
+        List<CatalogModel.Column> partitionKeys = partitionColumns.stream()
+                .map(partition -> column(schema.apply(partition)))
+                .toList();
+        return new CatalogModel.Table(name, location, description, columns, partitionKeys);
+    }
+
+    static CatalogModel.Column column(StructField field) {
+        String comment = field.getComment().isDefined() ? field.getComment().get() : null;
+        if (comment != null && comment.length() > MAX_COMMENT) {
+            comment = comment.substring(0, MAX_COMMENT - 1) + "…";
+        }
+        return new CatalogModel.Column(field.name(), field.dataType().catalogString(), comment);
+    }
+
+    /** The contract's {@code schema} object as compact JSON: what the Schema Registry stores. */
+    private static String schemaJson(String origin, byte[] contractFile) {
+        try {
+            JsonNode schema = new ObjectMapper().readTree(contractFile).get("schema");
+            if (schema == null || !schema.isObject()) {
+                throw new IllegalArgumentException(origin + " has no schema object");
+            }
+            return schema.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + origin, e);
+        }
+    }
+
+    private static byte[] readFile(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    private static byte[] readResource(ClassLoader classLoader, String name) {
+        try (InputStream in = classLoader.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no resource " + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + name, e);
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package io.sluice.cdk;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.kms.IKey;
+import software.amazon.awscdk.services.s3.BlockPublicAccess;
+import software.amazon.awscdk.services.s3.Bucket;
+import software.amazon.awscdk.services.s3.BucketEncryption;
+import software.amazon.awscdk.services.s3.LifecycleRule;
+import software.amazon.awscdk.services.s3.ObjectOwnership;
+import software.constructs.Construct;
+
+/**
+ * The three buckets. Names are left to CloudFormation (bucket names are global) and published as outputs.
+ *
+ * <ul>
+ *   <li><b>lake</b>: the Delta tables and streaming checkpoints; SSE-KMS with the CMK, versioned, so an
+ *       accidental overwrite or delete can be undone. Lifecycle expires old versions (what Delta VACUUM and
+ *       Spark's checkpoint cleanup leave behind) rather than current data.</li>
+ *   <li><b>artifacts</b>: the application jar, the Glue launcher script, Athena results, Glue temp files,
+ *       EMR Serverless logs; SSE-KMS, versioned (a bad jar upload can be rolled back).</li>
+ *   <li><b>logs</b>: S3 server access logs of the other two. S3 can only deliver access logs to a bucket
+ *       encrypted with SSE-S3, not SSE-KMS, so this one bucket uses S3-managed keys.</li>
+ * </ul>
+ */
+public final class StorageConstruct extends Construct {
+
+    /** Key prefixes in the lake bucket: the streaming and batch jobs and the Glue tables agree on these. */
+    public static final String BRONZE_PREFIX = "bronze/";
+    public static final String SILVER_PREFIX = "silver/";
+    public static final String QUARANTINE_PREFIX = "quarantine/";
+    public static final String CHECKPOINTS_PREFIX = "checkpoints/";
+
+    /** Key prefixes in the artifacts bucket. */
+    public static final String JARS_PREFIX = "jars/";
+    public static final String GLUE_SCRIPTS_PREFIX = "glue/";
+    public static final String GLUE_TEMP_PREFIX = "glue-temp/";
+    public static final String ATHENA_RESULTS_PREFIX = "athena-results/";
+    public static final String EMR_LOGS_PREFIX = "emr-logs/";
+    public static final String APPLICATION_JAR = JARS_PREFIX + "sluice-spark-app-emr.jar";
+
+    private final Bucket logs;
+    private final Bucket lake;
+    private final Bucket artifacts;
+
+    public StorageConstruct(Construct scope, String id, SluiceSettings settings, IKey key) {
+        super(scope, id);
+        requireNonNull(settings, "settings");
+        requireNonNull(key, "key");
+        RemovalPolicy removal = settings.retainData() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+        this.logs = Bucket.Builder.create(this, "Logs")
+                .encryption(BucketEncryption.S3_MANAGED)
+                .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+                .enforceSsl(true)
+                .minimumTlsVersion(1.2)
+                // Server access log delivery needs bucket-owner-enforced ownership (no ACLs) plus the bucket
+                // policy CDK adds for logging.s3.amazonaws.com when another bucket names this one as target.
+                .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
+                .versioned(false)
+                .lifecycleRules(List.of(LifecycleRule.builder()
+                        .id("expire-access-logs")
+                        .expiration(Duration.days(settings.logRetentionDays()))
+                        .abortIncompleteMultipartUploadAfter(Duration.days(1))
+                        .build()))
+                .removalPolicy(removal)
+                .build();
+        this.lake = Bucket.Builder.create(this, "Lake")
+                .encryption(BucketEncryption.KMS)
+                .encryptionKey(key)
+                // S3 Bucket Keys cut KMS requests (and cost) by orders of magnitude for many small Delta files.
+                .bucketKeyEnabled(true)
+                .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+                .enforceSsl(true)
+                .minimumTlsVersion(1.2)
+                .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
+                .versioned(true)
+                .serverAccessLogsBucket(logs)
+                .serverAccessLogsPrefix("lake/")
+                .lifecycleRules(List.of(
+                        LifecycleRule.builder()
+                                .id("expire-old-checkpoint-versions")
+                                .prefix(CHECKPOINTS_PREFIX)
+                                .noncurrentVersionExpiration(Duration.days(settings.checkpointNoncurrentDays()))
+                                .expiredObjectDeleteMarker(true)
+                                .build(),
+                        LifecycleRule.builder()
+                                .id("expire-old-data-versions")
+                                .noncurrentVersionExpiration(Duration.days(settings.lakeNoncurrentDays()))
+                                .abortIncompleteMultipartUploadAfter(Duration.days(7))
+                                .build()))
+                .removalPolicy(removal)
+                .build();
+
+        this.artifacts = Bucket.Builder.create(this, "Artifacts")
+                .encryption(BucketEncryption.KMS)
+                .encryptionKey(key)
+                .bucketKeyEnabled(true)
+                .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+                .enforceSsl(true)
+                .minimumTlsVersion(1.2)
+                .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
+                .versioned(true)
+                .serverAccessLogsBucket(logs)
+                .serverAccessLogsPrefix("artifacts/")
+                .lifecycleRules(List.of(
+                        LifecycleRule.builder()
+                                .id("expire-athena-results")
+                                .prefix(ATHENA_RESULTS_PREFIX)
+                                .expiration(Duration.days(settings.athenaResultDays()))
+                                .noncurrentVersionExpiration(Duration.days(1))
+                                .build(),
+                        LifecycleRule.builder()
+                                .id("expire-glue-temp")
+                                .prefix(GLUE_TEMP_PREFIX)
+                                .expiration(Duration.days(7))
+                                .noncurrentVersionExpiration(Duration.days(1))
+                                .build(),
+                        LifecycleRule.builder()
+                                .id("expire-emr-logs")
+                                .prefix(EMR_LOGS_PREFIX)
+                                .expiration(Duration.days(settings.logRetentionDays()))
+                                .noncurrentVersionExpiration(Duration.days(1))
+                                .build(),
+                        LifecycleRule.builder()
+                                .id("expire-old-jar-versions")
+                                .noncurrentVersionExpiration(Duration.days(90))
+                                .abortIncompleteMultipartUploadAfter(Duration.days(7))
+                                .build()))
+                .removalPolicy(removal)
+                .build();
+    }
+
+    public Bucket logs() {
+        return logs;
+    }
+
+    public Bucket lake() {
+        return lake;
+    }
+
+    public Bucket artifacts() {
+        return artifacts;
+    }
+
+    /** {@code s3://<lake>/<prefix>}, as Spark and Glue want locations. */
+    public String lakeUri(String prefix) {
+        return "s3://" + lake.getBucketName() + "/" + prefix;
+    }
+
+    public String artifactsUri(String key) {
+        return "s3://" + artifacts.getBucketName() + "/" + key;
+    }
+}

@@ -1,0 +1,147 @@
+package io.sluice.cdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.contract.Contract;
+import io.sluice.contract.ContractLoader;
+import io.sluice.contract.ContractRegistry;
+import io.sluice.pipeline.ContractEnforcer;
+import io.sluice.pipeline.QuarantineColumns;
+import io.sluice.pipeline.SilverColumns;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The Glue tables and registry schemas in the synthesized template are the contracts' own: columns equal
+ * the StructType the pipeline writes, field for field, and each registry schema is the latest contract's.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ContractCatalogModelTest {
+
+    private Path contractsDir;
+    private ContractRegistry registry;
+    private Synth dev;
+
+    @BeforeAll
+    void load() {
+        contractsDir = SluiceApp.repositoryRoot().orElseThrow().resolve("contracts");
+        registry = new ContractLoader().loadDirectory(contractsDir);
+        dev = Synth.dev();
+    }
+
+    @Test
+    void oneGlueTablePerSilverTablePlusQuarantine() {
+        assertThat(registry.contractsByTable()).isNotEmpty();
+        List<String> expected = new ArrayList<>(registry.contractsByTable().keySet());
+        expected.add(ContractCatalogModel.QUARANTINE_TABLE);
+        assertThat(dev.resources("AWS::Glue::Table").values())
+                .extracting(r -> String.valueOf(tableInput(r).get("Name")))
+                .containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    @Test
+    void glueColumnsEqualTheSilverStructType() {
+        ContractEnforcer enforcer = new ContractEnforcer(registry);
+        for (String table : registry.contractsByTable().keySet()) {
+            StructType schema = enforcer.silverSchema(table);
+            Map<String, Object> input = tableInput(glueTable(table));
+            assertThat(columns(input)).as(table).isEqualTo(expectedColumns(schema, SilverColumns.PARTITION_COLUMNS));
+            assertThat(partitionKeys(input)).as(table).containsExactly(
+                    List.of("event_date", "date"), List.of("event_type", "string"));
+            assertThat(location(input)).as(table).endsWith("/silver/" + table + "/");
+            assertThat(Policies.map(input.get("Parameters"))).containsEntry("table_type", "DELTA");
+            assertThat(input).containsEntry("TableType", "EXTERNAL_TABLE");
+        }
+    }
+
+    @Test
+    void quarantineColumnsEqualItsStructType() {
+        Map<String, Object> input = tableInput(glueTable(ContractCatalogModel.QUARANTINE_TABLE));
+        assertThat(columns(input)).isEqualTo(expectedColumns(QuarantineColumns.SCHEMA, QuarantineColumns.PARTITION_COLUMNS));
+        assertThat(partitionKeys(input)).containsExactly(List.of("ingest_date", "date"));
+        assertThat(location(input)).endsWith("/quarantine/");
+    }
+
+    @Test
+    void columnsAndPartitionKeysTogetherAreTheWholeSchemaOnce() {
+        ContractEnforcer enforcer = new ContractEnforcer(registry);
+        for (String table : registry.contractsByTable().keySet()) {
+            Map<String, Object> input = tableInput(glueTable(table));
+            List<List<String>> all = new ArrayList<>(columns(input));
+            all.addAll(partitionKeys(input));
+            assertThat(all).as(table).containsExactlyInAnyOrderElementsOf(
+                    expectedColumns(enforcer.silverSchema(table), List.of()));
+        }
+    }
+
+    @Test
+    void registryHoldsTheLatestSchemaOfEveryDataset() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        assertThat(dev.resources("AWS::Glue::Schema")).hasSameSizeAs(registry.datasets());
+        for (String dataset : registry.datasets()) {
+            Contract latest = registry.latest(dataset).orElseThrow();
+            Map<String, Object> schema = dev.resources("AWS::Glue::Schema").values().stream()
+                    .map(Policies::props)
+                    .filter(p -> dataset.equals(p.get("Name")))
+                    .findFirst().orElseThrow();
+            assertThat(schema).containsEntry("DataFormat", "JSON").containsEntry("Compatibility", "BACKWARD");
+            assertThat(json.readTree(String.valueOf(schema.get("SchemaDefinition"))))
+                    .isEqualTo(json.readTree(Files.readAllBytes(contractsDir.resolve(latest.origin()))).get("schema"));
+        }
+        assertThat(registry.versions("tennis.serve")).hasSizeGreaterThan(1);
+    }
+
+    @Test
+    void classpathCopyGivesTheSameModel() {
+        assertThat(ContractCatalogModel.fromClasspath(getClass().getClassLoader()))
+                .isEqualTo(ContractCatalogModel.fromDirectory(contractsDir));
+    }
+
+    private static List<List<String>> expectedColumns(StructType schema, List<String> partitions) {
+        List<List<String>> out = new ArrayList<>();
+        for (StructField field : schema.fields()) {
+            if (!partitions.contains(field.name())) {
+                out.add(List.of(field.name(), field.dataType().catalogString()));
+            }
+        }
+        return out;
+    }
+
+    private Map<String, Object> glueTable(String name) {
+        return dev.resources("AWS::Glue::Table").values().stream()
+                .filter(r -> name.equals(tableInput(r).get("Name")))
+                .findFirst().orElseThrow(() -> new AssertionError("no Glue table " + name));
+    }
+
+    private static Map<String, Object> tableInput(Map<String, Object> resource) {
+        return Policies.map(Policies.props(resource).get("TableInput"));
+    }
+
+    private static List<List<String>> columns(Map<String, Object> input) {
+        return nameAndType(Policies.map(input.get("StorageDescriptor")).get("Columns"));
+    }
+
+    private static List<List<String>> partitionKeys(Map<String, Object> input) {
+        return nameAndType(input.get("PartitionKeys"));
+    }
+
+    private static String location(Map<String, Object> input) {
+        return Policies.render(Policies.map(input.get("StorageDescriptor")).get("Location"));
+    }
+
+    private static List<List<String>> nameAndType(Object columns) {
+        return Policies.list(columns).stream()
+                .map(Policies::map)
+                .map(c -> List.of(String.valueOf(c.get("Name")), String.valueOf(c.get("Type"))))
+                .toList();
+    }
+}

@@ -1,0 +1,90 @@
+package io.sluice.cdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awscdk.assertions.Match;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GlueJobsConstructTest {
+
+    private Synth dev;
+
+    @BeforeAll
+    void synth() {
+        dev = Synth.dev();
+    }
+
+    @Test
+    void oneGlue6SparkJobPerCommandRunningTheEntryPointFromTheJar() {
+        dev.template().resourceCountIs("AWS::Glue::Job", 3);
+        for (String command : List.of("backfill", "replay", "maintain")) {
+            dev.template().hasResourceProperties("AWS::Glue::Job", Match.objectLike(Map.of(
+                    "Name", "sluice-dev-" + command,
+                    "GlueVersion", "6.0",
+                    "WorkerType", "G.1X",
+                    "NumberOfWorkers", 2,
+                    "SecurityConfiguration", "sluice-dev-glue",
+                    "ExecutionProperty", Map.of("MaxConcurrentRuns", 1),
+                    "Command", Match.objectLike(Map.of(
+                            "Name", "glueetl",
+                            "ScriptLocation", Match.objectLike(Map.of("Fn::Join", Match.arrayWith(List.of(
+                                    Match.arrayWith(List.of("/glue/SluiceGlueLauncher.scala")))))))),
+                    "DefaultArguments", Match.objectLike(Map.of(
+                            "--job-language", "scala",
+                            "--class", "SluiceGlueLauncher",
+                            "--datalake-formats", "delta",
+                            "--command", command,
+                            "--database", "sluice_dev",
+                            "--enable-glue-datacatalog", "true",
+                            "--extra-jars", Match.objectLike(Map.of("Fn::Join", Match.arrayWith(List.of(
+                                    Match.arrayWith(List.of("/jars/sluice-spark-app-emr.jar")))))))))));
+        }
+    }
+
+    @Test
+    void workersComeFromContext() {
+        Synth big = Synth.of(Map.of("env", "dev", "glueWorkerType", "G.2X", "glueWorkerCount", "6"));
+        big.template().allResourcesProperties("AWS::Glue::Job", Match.objectLike(Map.of(
+                "WorkerType", "G.2X", "NumberOfWorkers", 6)));
+    }
+
+    @Test
+    void securityConfigurationEncryptsS3LogsAndBookmarksWithTheCmk() {
+        String key = dev.resources("AWS::KMS::Key").keySet().iterator().next();
+        Map<String, Object> keyArn = Map.of("Fn::GetAtt", List.of(key, "Arn"));
+        dev.template().hasResourceProperties("AWS::Glue::SecurityConfiguration", Map.of(
+                "Name", "sluice-dev-glue",
+                "EncryptionConfiguration", Map.of(
+                        "S3Encryptions", List.of(Map.of("S3EncryptionMode", "SSE-KMS", "KmsKeyArn", keyArn)),
+                        "CloudWatchEncryption", Map.of("CloudWatchEncryptionMode", "SSE-KMS", "KmsKeyArn", keyArn),
+                        "JobBookmarksEncryption", Map.of("JobBookmarksEncryptionMode", "CSE-KMS", "KmsKeyArn", keyArn))));
+    }
+
+    @Test
+    void maintenanceRunsOnASchedule() {
+        dev.template().hasResourceProperties("AWS::Glue::Trigger", Map.of(
+                "Name", "sluice-dev-maintain-schedule",
+                "Description", Match.anyValue(),
+                "Type", "SCHEDULED",
+                "Schedule", "cron(0 3 * * ? *)",
+                "StartOnCreation", true,
+                "Actions", List.of(Map.of("JobName", "sluice-dev-maintain"))));
+        Map<String, Object> trigger = dev.resources("AWS::Glue::Trigger").values().iterator().next();
+        assertThat(Policies.list(trigger.get("DependsOn"))).anyMatch(id -> String.valueOf(id).startsWith("GlueJobmaintain"));
+    }
+
+    @Test
+    void launcherScriptInTheRepositoryDelegatesToTheEntryPoint() throws Exception {
+        Path script = Path.of("glue", GlueJobsConstruct.LAUNCHER_CLASS + ".scala");
+        assertThat(Files.readString(script))
+                .contains("object " + GlueJobsConstruct.LAUNCHER_CLASS)
+                .contains("io.sluice.glue.GlueEntryPoint.main(args)");
+    }
+}
