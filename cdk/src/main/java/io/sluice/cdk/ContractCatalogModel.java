@@ -67,7 +67,8 @@ public final class ContractCatalogModel {
                     latest.description() + " (dataset " + latest.dataset() + ", contract v" + latest.version() + ")",
                     enforcer.silverSchema(table), SilverColumns.PARTITION_COLUMNS));
         }
-        tables.add(table(QUARANTINE_TABLE, StorageConstruct.QUARANTINE_PREFIX,
+        // The job writes the quarantine table under its name, like every table: <lake>/quarantine/<table>/ (LakeLayout).
+        tables.add(table(QUARANTINE_TABLE, StorageConstruct.QUARANTINE_PREFIX + QUARANTINE_TABLE + "/",
                 "Records that failed the envelope or their contract, with the reasons, raw payload and ingest position",
                 QuarantineColumns.SCHEMA, QuarantineColumns.PARTITION_COLUMNS));
 

@@ -68,7 +68,7 @@ class ContractCatalogModelTest {
         Map<String, Object> input = tableInput(glueTable(ContractCatalogModel.QUARANTINE_TABLE));
         assertThat(columns(input)).isEqualTo(expectedColumns(QuarantineColumns.SCHEMA, QuarantineColumns.PARTITION_COLUMNS));
         assertThat(partitionKeys(input)).containsExactly(List.of("ingest_date", "date"));
-        assertThat(location(input)).endsWith("/quarantine/");
+        assertThat(location(input)).endsWith("/quarantine/quarantine/");
     }
 
     @Test

@@ -121,13 +121,13 @@ final class Parsers
         return value -> {
             String trimmed = value.trim();
             if (trimmed.isEmpty()) {
-                throw new IllegalArgumentException("a local directory or an s3a:// or file:// URI");
+                throw new IllegalArgumentException("a local directory or an s3://, s3a:// or file:// URI");
             }
             int colon = trimmed.indexOf("://");
             if (colon > 0) {
                 String scheme = trimmed.substring(0, colon);
                 if (!scheme.equals("s3a") && !scheme.equals("file") && !scheme.equals("s3")) {
-                    throw new IllegalArgumentException("a local directory or an s3a:// or file:// URI");
+                    throw new IllegalArgumentException("a local directory or an s3://, s3a:// or file:// URI");
                 }
             }
             return trimmed;

@@ -76,7 +76,7 @@ final class SluiceConfigTest
                 .hasMessage("Invalid configuration value for 'stream.late-policy': 'drop' (expected one of merge, quarantine), "
                         + "from environment variable SLUICE_STREAM_LATE_POLICY");
         assertThatThrownBy(() -> SluiceConfig.load(Optional.empty(), Map.of(), Map.of("lake.root", "hdfs://namenode/lake")))
-                .hasMessageStartingWith("Invalid configuration value for 'lake.root': 'hdfs://namenode/lake' (expected a local directory or an s3a:// or file:// URI)");
+                .hasMessageStartingWith("Invalid configuration value for 'lake.root': 'hdfs://namenode/lake' (expected a local directory or an s3://, s3a:// or file:// URI)");
         assertThatThrownBy(() -> SluiceConfig.load(Optional.empty(), Map.of(), Map.of("source.endpoint", "localhost:4568")))
                 .hasMessageStartingWith("Invalid configuration value for 'source.endpoint': 'localhost:4568'");
     }
