@@ -87,6 +87,19 @@ public final class PipelineBenchmark
         }
     }
 
+    /** The dedup state's size per event id, from the last progress of the query (RocksDB's own figures). */
+    private static void printStateSize(StreamingQuery query)
+    {
+        if (query.lastProgress() == null || query.lastProgress().stateOperators().length == 0) {
+            return;
+        }
+        var state = query.lastProgress().stateOperators()[0];
+        long keys = state.numRowsTotal();
+        Long sstBytes = state.customMetrics().get("rocksdbSstFileSize");
+        System.out.printf("dedup state: %,d event ids, %,d bytes in RocksDB SST files (%.0f bytes per id), %,d bytes in memory%n",
+                keys, sstBytes == null ? 0 : sstBytes, keys == 0 || sstBytes == null ? 0.0 : sstBytes / (double) keys, state.memoryUsedBytes());
+    }
+
     private static double bareJsonToDelta(SparkSession spark, Dataset<Row> raw, String path)
     {
         StructType data = new StructType()
@@ -133,6 +146,7 @@ public final class PipelineBenchmark
             query.awaitTermination(100);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        printStateSize(query);
         query.stop();
         return seconds;
     }

@@ -1,0 +1,93 @@
+package io.sluice.sink;
+
+import io.delta.tables.DeltaTable;
+import io.sluice.testing.ExtensionContextResolver;
+import io.sluice.testing.SharedSpark;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(ExtensionContextResolver.class)
+final class DeltaTablesTest
+{
+    private static final StructType V1 = new StructType()
+            .add("event_id", DataTypes.StringType, false)
+            .add("speed_kmh", DataTypes.DoubleType, false)
+            .add("score", new StructType().add("server", DataTypes.StringType, false), false)
+            .add("shots", DataTypes.createArrayType(DataTypes.StringType, false), true)
+            .add("event_type", DataTypes.StringType, false);
+
+    private SparkSession spark;
+
+    @BeforeAll
+    void start(ExtensionContext context)
+    {
+        spark = SharedSpark.session(context);
+    }
+
+    @Test
+    void compatibleVersionAddsNullableColumnsWithoutRewritingData(@TempDir Path directory)
+    {
+        String location = directory.resolve("serves").toString();
+        DeltaTables tables = new DeltaTables(spark);
+        tables.ensure(new TableSpec("serves", location, V1, List.of("event_type"), false));
+        spark.createDataFrame(List.of(RowFactory.create("a", 190.5, RowFactory.create("15"), scala.jdk.javaapi.CollectionConverters.asScala(List.of("serve")).toSeq(), "serve")), V1)
+                .write().format("delta").mode("append").save(location);
+        List<String> filesBefore = List.of(spark.read().format("delta").load(location).inputFiles());
+
+        StructType v2 = V1.add("court_side", DataTypes.StringType, true);
+        tables.ensure(new TableSpec("serves", location, v2, List.of("event_type"), false));
+
+        StructType evolved = DeltaTable.forPath(spark, location).toDF().schema();
+        assertThat(evolved.fieldNames()).containsExactly("event_id", "speed_kmh", "score", "shots", "event_type", "court_side");
+        assertThat(evolved.apply("event_id").nullable()).as("top-level NOT NULL kept").isFalse();
+        assertThat(List.of(spark.read().format("delta").load(location).inputFiles())).as("no data rewritten").isEqualTo(filesBefore);
+        Row row = spark.read().format("delta").load(location).first();
+        assertThat(row.<String>getAs("event_id")).isEqualTo("a");
+        assertThat(row.<String>getAs("court_side")).isNull();
+    }
+
+    @Test
+    void retypedColumnIsRefused(@TempDir Path directory)
+    {
+        String location = directory.resolve("serves").toString();
+        DeltaTables tables = new DeltaTables(spark);
+        tables.ensure(new TableSpec("serves", location, V1, List.of("event_type"), false));
+        StructType retyped = new StructType()
+                .add("event_id", DataTypes.StringType, false)
+                .add("speed_kmh", DataTypes.StringType, false)
+                .add("score", new StructType().add("server", DataTypes.StringType, false), false)
+                .add("shots", DataTypes.createArrayType(DataTypes.StringType, false), true)
+                .add("event_type", DataTypes.StringType, false);
+        assertThatThrownBy(() -> tables.ensure(new TableSpec("serves", location, retyped, List.of("event_type"), false)))
+                .hasMessage("Cannot evolve table serves: column speed_kmh is double in the table but string in its contract");
+    }
+
+    @Test
+    void tablesAreCreatedWithAthenaReadableProperties(@TempDir Path directory)
+    {
+        String location = directory.resolve("bronze").toString();
+        new DeltaTables(spark).ensure(new TableSpec("bronze", location, V1, List.of("event_type"), true));
+        Row detail = DeltaTable.forPath(spark, location).detail().first();
+        scala.collection.Map<String, String> properties = detail.getMap(detail.fieldIndex("properties"));
+        assertThat(properties.get("delta.enableDeletionVectors").get()).isEqualTo("false");
+        assertThat(properties.get("delta.appendOnly").get()).isEqualTo("true");
+        assertThat(detail.<Integer>getAs("minReaderVersion")).isEqualTo(1);
+        assertThat(detail.getList(detail.fieldIndex("partitionColumns"))).containsExactly("event_type");
+    }
+}
