@@ -12,6 +12,7 @@ import io.sluice.sink.BatchReport;
 import io.sluice.sink.TableSpec;
 import io.sluice.source.kinesis.KinesisClients;
 import io.sluice.spark.SparkSessions;
+import io.sluice.stream.BatchActivity;
 import io.sluice.stream.GracefulStop;
 import io.sluice.stream.Lake;
 import io.sluice.stream.StreamingJob;
@@ -115,11 +116,12 @@ final class DemoCommand
     {
         Lake lake = Lake.of(config);
         AtomicLong read = new AtomicLong();
+        BatchActivity activity = new BatchActivity();
         StreamingQuery query = new StreamingJob(spark, lake).start((BatchReport report) -> {
             read.addAndGet(report.recordsRead());
             out.println(report.summaryLine());
             out.flush();
-        });
+        }, activity);
         Producer.Summary sent;
         try (KinesisRecordWriter writer = new KinesisRecordWriter(KinesisClients.create(mock.clientSettings()), STREAM)) {
             CompletableFuture<Producer.Summary> producing = CompletableFuture.supplyAsync(
@@ -136,13 +138,13 @@ final class DemoCommand
                 }
                 if (System.nanoTime() > until) {
                     spec.commandLine().getErr().printf("sluice demo: only %,d of %,d records ingested after %s%n", read.get(), sent.total(), timeout);
-                    GracefulStop.stopBetweenBatches(query);
+                    GracefulStop.stopBetweenBatches(query, activity);
                     return ExitCodes.FAILED;
                 }
                 query.awaitTermination(200);
             }
         }
-        GracefulStop.stopBetweenBatches(query);
+        GracefulStop.stopBetweenBatches(query, activity);
         out.println("stopped the streaming query after its last micro-batch");
         return report(spark, lake, sent, out);
     }

@@ -3,6 +3,7 @@ package io.sluice.cli;
 import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
 import io.sluice.spark.SparkSessions;
+import io.sluice.stream.BatchActivity;
 import io.sluice.stream.GracefulStop;
 import io.sluice.stream.Lake;
 import io.sluice.stream.StreamingJob;
@@ -41,14 +42,15 @@ final class StreamCommand
         try {
             GracefulStop stop = new GracefulStop(Optional.of(config.value(ConfigKeys.STREAM_STOP_MARKER)), spark.sparkContext().hadoopConfiguration());
             stop.handleSignals();
+            BatchActivity activity = new BatchActivity();
             StreamingQuery query = new StreamingJob(spark, Lake.of(config)).start(report -> {
                 out.println(report.summaryLine());
                 out.flush();
-            });
+            }, activity);
             out.printf("sluice stream: query %s reading %s (%s), checkpoint %s%n", query.id(), config.value(ConfigKeys.SOURCE_STREAM_NAME),
                     config.value(ConfigKeys.SOURCE_CONNECTOR).configName(), Lake.of(config).layout().checkpoint(config.value(ConfigKeys.STREAM_QUERY_NAME)));
             out.flush();
-            stop.runUntilStopped(query);
+            stop.runUntilStopped(query, activity);
             if (query.exception().isDefined()) {
                 spec.commandLine().getErr().println("sluice stream: the query failed: " + query.exception().get().getMessage());
                 return ExitCodes.FAILED;

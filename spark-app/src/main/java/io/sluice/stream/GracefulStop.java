@@ -65,13 +65,13 @@ public final class GracefulStop
      *
      * @return true when the query was stopped on request, false when it terminated by itself (check its exception)
      */
-    public boolean runUntilStopped(StreamingQuery query)
+    public boolean runUntilStopped(StreamingQuery query, BatchActivity activity)
             throws TimeoutException
     {
         requireNonNull(query, "query is null");
         while (query.isActive()) {
             if (isRequested()) {
-                stopBetweenBatches(query);
+                stopBetweenBatches(query, activity);
                 return true;
             }
             try {
@@ -79,20 +79,23 @@ public final class GracefulStop
             }
             catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                stopBetweenBatches(query);
+                stopBetweenBatches(query, activity);
                 return true;
             }
         }
         return false;
     }
 
-    /** Waits for the batch under way to finish, then stops the query before the next trigger. */
-    public static void stopBetweenBatches(StreamingQuery query)
+    /**
+     * Waits until no batch with records is running, then stops the query. A batch without records (the dedup
+     * operator's timeout batches) may be interrupted: it writes nothing, and the next run repeats it.
+     */
+    public static void stopBetweenBatches(StreamingQuery query, BatchActivity activity)
             throws TimeoutException
     {
-        while (query.isActive() && query.status().isTriggerActive()) {
+        while (query.isActive() && activity.busy()) {
             try {
-                query.awaitTermination(50);
+                query.awaitTermination(20);
             }
             catch (org.apache.spark.sql.streaming.StreamingQueryException e) {
                 return;

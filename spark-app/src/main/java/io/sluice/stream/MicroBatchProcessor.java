@@ -77,9 +77,12 @@ public final class MicroBatchProcessor
     private final LatePolicy latePolicy;
     private final transient Consumer<BatchReport> listener;
     private final transient Clock clock;
+    private final transient BatchActivity activity;
 
-    public MicroBatchProcessor(ContractEnforcer enforcer, SluiceTables tables, LatePolicy latePolicy, Consumer<BatchReport> listener, Clock clock)
+    public MicroBatchProcessor(ContractEnforcer enforcer, SluiceTables tables, LatePolicy latePolicy, Consumer<BatchReport> listener, Clock clock,
+            BatchActivity activity)
     {
+        this.activity = requireNonNull(activity, "activity is null");
         this.enforcer = requireNonNull(enforcer, "enforcer is null");
         this.tables = requireNonNull(tables, "tables is null");
         this.latePolicy = requireNonNull(latePolicy, "latePolicy is null");
@@ -101,13 +104,16 @@ public final class MicroBatchProcessor
         // Threads made here inherit the streaming thread's Spark local properties (job group, query id), so the
         // writes they run are cancelled with the query like any other job of the batch.
         ExecutorService writers = Executors.newFixedThreadPool(WRITE_PARALLELISM);
+        activity.started();
         try {
             long mark = System.nanoTime();
             Statistics statistics = Statistics.of(routed);
             log.debug("batch {}: routed and counted in {} ms", batchId, (System.nanoTime() - mark) / 1_000_000);
             if (statistics.read() == 0) {
+                activity.noData();
                 return;
             }
+            activity.writing();
             mark = System.nanoTime();
             EnforcedBatch onTime = enforcer.split(routed.filter(status().isin(DedupStatus.NEW.name(), DedupStatus.UNKEYED.name())));
             long late = statistics.countOf(DedupStatus.LATE);
@@ -169,6 +175,7 @@ public final class MicroBatchProcessor
         finally {
             writers.shutdownNow();
             routed.unpersist();
+            activity.finished();
         }
     }
 

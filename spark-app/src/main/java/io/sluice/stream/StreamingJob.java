@@ -34,7 +34,10 @@ public final class StreamingJob
         this.lake = requireNonNull(lake, "lake is null");
     }
 
-    public StreamingQuery start(Consumer<BatchReport> listener)
+    /**
+     * @param activity told what each micro-batch is doing, so that {@link GracefulStop} can stop between them
+     */
+    public StreamingQuery start(Consumer<BatchReport> listener, BatchActivity activity)
     {
         requireNonNull(listener, "listener is null");
         SluiceConfig config = lake.config();
@@ -46,7 +49,7 @@ public final class StreamingJob
 
         String queryName = config.value(ConfigKeys.STREAM_QUERY_NAME);
         MicroBatchProcessor processor = new MicroBatchProcessor(lake.enforcer(), lake.tables(),
-                config.value(ConfigKeys.STREAM_LATE_POLICY), listener, Clock.systemUTC());
+                config.value(ConfigKeys.STREAM_LATE_POLICY), listener, Clock.systemUTC(), activity);
         try {
             return labelled.writeStream()
                     .queryName(queryName)

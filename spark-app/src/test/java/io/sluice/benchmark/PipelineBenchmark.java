@@ -9,6 +9,7 @@ import io.sluice.produce.FeedOptions;
 import io.sluice.produce.TennisFeed;
 import io.sluice.sink.BatchReport;
 import io.sluice.spark.SparkSessions;
+import io.sluice.stream.BatchActivity;
 import io.sluice.stream.Lake;
 import io.sluice.stream.MicroBatchProcessor;
 import org.apache.spark.sql.Dataset;
@@ -137,7 +138,7 @@ public final class PipelineBenchmark
                 .option("checkpointLocation", lake.layout().checkpoint("benchmark"))
                 .trigger(Trigger.ProcessingTime(0))
                 .foreachBatch(new MicroBatchProcessor(lake.enforcer(), lake.tables(), config.value(ConfigKeys.STREAM_LATE_POLICY),
-                        reports::add, Clock.systemUTC()))
+                        reports::add, Clock.systemUTC(), new BatchActivity()))
                 .start();
         while (reports.stream().mapToLong(BatchReport::recordsRead).sum() < events) {
             if (!query.isActive()) {

@@ -85,7 +85,8 @@ final class StreamingPipelineTest
         TennisFeed feed = new TennisFeed(options);
         Lake sluiceLake = Lake.of(config);
         List<BatchReport> reports = new CopyOnWriteArrayList<>();
-        StreamingQuery query = new StreamingJob(spark, sluiceLake).start(reports::add);
+        BatchActivity activity = new BatchActivity();
+        StreamingQuery query = new StreamingJob(spark, sluiceLake).start(reports::add, activity);
 
         List<ProducedRecord> sent = new ArrayList<>();
         try (KinesisRecordWriter writer = new KinesisRecordWriter(KinesisClients.create(mock.clientSettings()), STREAM)) {
@@ -99,7 +100,7 @@ final class StreamingPipelineTest
             }
         }
         finally {
-            query.stop();
+            GracefulStop.stopBetweenBatches(query, activity);
         }
         assertThat(query.exception().isEmpty()).isTrue();
 

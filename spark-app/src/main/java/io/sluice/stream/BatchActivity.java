@@ -1,0 +1,42 @@
+package io.sluice.stream;
+
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * What the micro-batch function is doing, for {@link GracefulStop}. The dedup operator's timeouts make Spark run a
+ * batch at every trigger, data or not, so "between batches" barely exists; what a graceful stop must not cut short is
+ * a batch that has records to write. A batch without records writes nothing and may be interrupted.
+ */
+public final class BatchActivity
+{
+    private enum State { IDLE, STARTED, WRITING, NO_DATA }
+
+    private final AtomicReference<State> state = new AtomicReference<>(State.IDLE);
+
+    void started()
+    {
+        state.set(State.STARTED);
+    }
+
+    void writing()
+    {
+        state.set(State.WRITING);
+    }
+
+    void noData()
+    {
+        state.set(State.NO_DATA);
+    }
+
+    void finished()
+    {
+        state.set(State.IDLE);
+    }
+
+    /** True while a batch is running that has (or may have) records to write. */
+    public boolean busy()
+    {
+        State current = state.get();
+        return current == State.STARTED || current == State.WRITING;
+    }
+}
