@@ -4,7 +4,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -43,33 +42,6 @@ final class Parsers
                 throw new IllegalArgumentException(expected);
             }
             return parsed;
-        };
-    }
-
-    static Function<String, Long> longInRange(long min, long max)
-    {
-        String expected = "an integer between %d and %d".formatted(min, max);
-        return value -> {
-            long parsed;
-            try {
-                parsed = Long.parseLong(value.trim());
-            }
-            catch (NumberFormatException e) {
-                throw new IllegalArgumentException(expected);
-            }
-            if (parsed < min || parsed > max) {
-                throw new IllegalArgumentException(expected);
-            }
-            return parsed;
-        };
-    }
-
-    static Function<String, Boolean> bool()
-    {
-        return value -> switch (value.trim().toLowerCase(Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException("true or false");
         };
     }
 

@@ -3,6 +3,7 @@ package io.sluice.source.kinesis;
 import io.sluice.local.KinesisMock;
 import io.sluice.source.kinesis.CollectingSink.Collected;
 import io.sluice.source.kinesis.KinesisTestStreams.Written;
+import io.sluice.testing.ExtensionContextResolver;
 import io.sluice.testing.SharedSpark;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -15,8 +16,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.ParameterContext;
-import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import io.sluice.source.kinesis.KplDeaggregator.UserRecord;
@@ -49,7 +48,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(KinesisSourceTest.ContextResolver.class)
+@ExtendWith(ExtensionContextResolver.class)
 final class KinesisSourceTest
 {
     private KinesisMock mock;
@@ -407,21 +406,5 @@ final class KinesisSourceTest
         assertThat(rows)
                 .extracting(row -> new Written(row.shardId(), row.sequenceNumber(), row.partitionKey(), row.data()))
                 .containsExactlyInAnyOrderElementsOf(written);
-    }
-
-    static final class ContextResolver
-            implements ParameterResolver
-    {
-        @Override
-        public boolean supportsParameter(ParameterContext parameter, ExtensionContext context)
-        {
-            return parameter.getParameter().getType() == ExtensionContext.class;
-        }
-
-        @Override
-        public Object resolveParameter(ParameterContext parameter, ExtensionContext context)
-        {
-            return context;
-        }
     }
 }
