@@ -133,7 +133,7 @@ final class DemoCommand
             while (read.get() < sent.total()) {
                 if (!query.isActive()) {
                     spec.commandLine().getErr().println("sluice demo: the streaming query failed: "
-                            + (query.exception().isDefined() ? query.exception().get().getMessage() : "stopped"));
+                            + (query.exception().isDefined() ? SluiceMain.rootMessage(query.exception().get()) : "stopped"));
                     return ExitCodes.FAILED;
                 }
                 if (System.nanoTime() > until) {

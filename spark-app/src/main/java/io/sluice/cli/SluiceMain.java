@@ -65,16 +65,18 @@ public final class SluiceMain
         return message != null && (message.startsWith("Invalid ") || message.startsWith("Cannot use "));
     }
 
-    private static String rootMessage(Throwable throwable)
+    /**
+     * The most useful message of a failure's cause chain: the first one written for people ("Cannot ...",
+     * "Invalid ..."), else the outermost, so wrappers such as StreamingQueryException do not hide the reason.
+     */
+    static String rootMessage(Throwable throwable)
     {
-        Throwable current = throwable;
-        String message = throwable.getMessage();
-        while (current.getCause() != null && current.getCause() != current) {
-            current = current.getCause();
-            if (current.getMessage() != null) {
-                message = current.getMessage();
+        for (Throwable current = throwable; current != null; current = current.getCause() == current ? null : current.getCause()) {
+            String message = current.getMessage();
+            if (message != null && (message.startsWith("Cannot ") || message.startsWith("Invalid "))) {
+                return message;
             }
         }
-        return message == null ? throwable.getClass().getSimpleName() : message;
+        return throwable.getMessage() == null ? throwable.getClass().getSimpleName() : throwable.getMessage();
     }
 }

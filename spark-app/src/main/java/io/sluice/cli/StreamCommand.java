@@ -52,7 +52,7 @@ final class StreamCommand
             out.flush();
             stop.runUntilStopped(query, activity);
             if (query.exception().isDefined()) {
-                spec.commandLine().getErr().println("sluice stream: the query failed: " + query.exception().get().getMessage());
+                spec.commandLine().getErr().println("sluice stream: the query failed: " + SluiceMain.rootMessage(query.exception().get()));
                 return ExitCodes.FAILED;
             }
             out.println("sluice stream: stopped after the last complete micro-batch");
