@@ -46,7 +46,7 @@ import software.constructs.Construct;
 public final class MonitoringConstruct extends Construct {
 
     /** The dimension the streaming job puts on RecordsRead and QuarantinedRecords (the stream's name). */
-    public static final String STREAM_DIMENSION = "StreamName";
+    public static final String STREAM_DIMENSION = io.sluice.metrics.BatchMetrics.STREAM_DIMENSION;
     private static final Duration PERIOD = Duration.minutes(5);
 
     private final Topic topic;
@@ -134,8 +134,8 @@ public final class MonitoringConstruct extends Construct {
 
         // Quarantine rate.
         Map<String, String> streamDimension = Map.of(STREAM_DIMENSION, stream.getStreamName());
-        Metric recordsRead = sluiceMetric("RecordsRead", streamDimension);
-        Metric quarantined = sluiceMetric("QuarantinedRecords", streamDimension);
+        Metric recordsRead = sluiceMetric(io.sluice.metrics.BatchMetrics.RECORDS_READ, streamDimension);
+        Metric quarantined = sluiceMetric(io.sluice.metrics.BatchMetrics.QUARANTINED_RECORDS, streamDimension);
         MathExpression quarantineRate = MathExpression.Builder.create()
                 .expression("IF(read > 0, 100 * quarantined / read, 0)")
                 // Map.of iterates in a per-JVM random order; a sorted map keeps the template the same every synth.

@@ -2,6 +2,7 @@ package io.sluice.cli;
 
 import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
+import io.sluice.metrics.CloudWatchPublisher;
 import io.sluice.spark.SparkSessions;
 import io.sluice.stream.BatchActivity;
 import io.sluice.stream.GracefulStop;
@@ -43,14 +44,19 @@ final class StreamCommand
             GracefulStop stop = new GracefulStop(Optional.of(config.value(ConfigKeys.STREAM_STOP_MARKER)), spark.sparkContext().hadoopConfiguration());
             stop.handleSignals();
             BatchActivity activity = new BatchActivity();
+            String namespace = config.value(ConfigKeys.METRICS_CLOUDWATCH_NAMESPACE);
+            Optional<CloudWatchPublisher> metrics = namespace.isEmpty() ? Optional.empty()
+                    : Optional.of(new CloudWatchPublisher(config.value(ConfigKeys.SOURCE_REGION), namespace, config.value(ConfigKeys.SOURCE_STREAM_NAME)));
             StreamingQuery query = new StreamingJob(spark, Lake.of(config)).start(report -> {
                 out.println(report.summaryLine());
                 out.flush();
+                metrics.ifPresent(publisher -> publisher.accept(report));
             }, activity);
             out.printf("sluice stream: query %s reading %s (%s), checkpoint %s%n", query.id(), config.value(ConfigKeys.SOURCE_STREAM_NAME),
                     config.value(ConfigKeys.SOURCE_CONNECTOR).configName(), Lake.of(config).layout().checkpoint(config.value(ConfigKeys.STREAM_QUERY_NAME)));
             out.flush();
             stop.runUntilStopped(query, activity);
+            metrics.ifPresent(CloudWatchPublisher::close);
             if (query.exception().isDefined()) {
                 spec.commandLine().getErr().println("sluice stream: the query failed: " + SluiceMain.rootMessage(query.exception().get()));
                 return ExitCodes.FAILED;

@@ -67,6 +67,10 @@ public final class ConfigKeys
     public static final ConfigKey<String> STREAM_STOP_MARKER = new ConfigKey<>("stream.stop-marker", "",
             "a file path, or empty", Parsers.string(), "When this file appears the job finishes its batch and stops (exit 0)");
 
+    public static final ConfigKey<String> METRICS_CLOUDWATCH_NAMESPACE = new ConfigKey<>("metrics.cloudwatch-namespace", "",
+            "a CloudWatch namespace, or empty", Parsers.string(),
+            "Publish per-batch counts (RecordsRead, QuarantinedRecords, ...) to this CloudWatch namespace; empty: off. The CDK alarms read Sluice");
+
     public static final ConfigKey<String> SPARK_MASTER = new ConfigKey<>("spark.master", "local[*]",
             "a Spark master URL, or empty when spark-submit sets it", Parsers.string(), "Spark master; empty on EMR Serverless and Glue");
     public static final ConfigKey<Integer> SPARK_SHUFFLE_PARTITIONS = new ConfigKey<>("spark.shuffle-partitions", "4",
@@ -78,7 +82,7 @@ public final class ConfigKeys
             LAKE_ROOT, CHECKPOINT_ROOT, CONTRACTS_DIR,
             TABLE_BRONZE, TABLE_QUARANTINE, TABLE_AUDIT,
             STREAM_QUERY_NAME, STREAM_TRIGGER_INTERVAL, STREAM_WATERMARK_DELAY, STREAM_LATE_POLICY, STREAM_MAX_RECORD_BYTES,
-            STREAM_MAX_NESTING_DEPTH, STREAM_STOP_MARKER,
+            STREAM_MAX_NESTING_DEPTH, STREAM_STOP_MARKER, METRICS_CLOUDWATCH_NAMESPACE,
             SPARK_MASTER, SPARK_SHUFFLE_PARTITIONS);
 
     private static final Map<String, ConfigKey<?>> BY_NAME = ALL.stream()

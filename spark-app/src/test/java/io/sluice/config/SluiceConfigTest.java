@@ -41,10 +41,11 @@ final class SluiceConfigTest
         assertThat(config.value(ConfigKeys.STREAM_MAX_RECORD_BYTES)).isEqualTo(262_144);
         assertThat(config.value(ConfigKeys.STREAM_MAX_NESTING_DEPTH)).isEqualTo(64);
         assertThat(config.value(ConfigKeys.STREAM_STOP_MARKER)).isEmpty();
+        assertThat(config.value(ConfigKeys.METRICS_CLOUDWATCH_NAMESPACE)).isEmpty();
         assertThat(config.value(ConfigKeys.SPARK_MASTER)).isEqualTo("local[*]");
         assertThat(config.value(ConfigKeys.SPARK_SHUFFLE_PARTITIONS)).isEqualTo(4);
         // Every key is covered above: a new key needs its default asserted here.
-        assertThat(ConfigKeys.ALL).hasSize(24);
+        assertThat(ConfigKeys.ALL).hasSize(25);
     }
 
     @Test
