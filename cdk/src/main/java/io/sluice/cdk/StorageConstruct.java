@@ -68,18 +68,7 @@ public final class StorageConstruct extends Construct {
                         .build()))
                 .removalPolicy(removal)
                 .build();
-        this.lake = Bucket.Builder.create(this, "Lake")
-                .encryption(BucketEncryption.KMS)
-                .encryptionKey(key)
-                // S3 Bucket Keys cut KMS requests (and cost) by orders of magnitude for many small Delta files.
-                .bucketKeyEnabled(true)
-                .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
-                .enforceSsl(true)
-                .minimumTlsVersion(1.2)
-                .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
-                .versioned(true)
-                .serverAccessLogsBucket(logs)
-                .serverAccessLogsPrefix("lake/")
+        this.lake = dataBucket("Lake", key, logs, "lake/")
                 .lifecycleRules(List.of(
                         LifecycleRule.builder()
                                 .id("expire-old-checkpoint-versions")
@@ -95,17 +84,7 @@ public final class StorageConstruct extends Construct {
                 .removalPolicy(removal)
                 .build();
 
-        this.artifacts = Bucket.Builder.create(this, "Artifacts")
-                .encryption(BucketEncryption.KMS)
-                .encryptionKey(key)
-                .bucketKeyEnabled(true)
-                .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
-                .enforceSsl(true)
-                .minimumTlsVersion(1.2)
-                .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
-                .versioned(true)
-                .serverAccessLogsBucket(logs)
-                .serverAccessLogsPrefix("artifacts/")
+        this.artifacts = dataBucket("Artifacts", key, logs, "artifacts/")
                 .lifecycleRules(List.of(
                         LifecycleRule.builder()
                                 .id("expire-athena-results")
@@ -132,6 +111,25 @@ public final class StorageConstruct extends Construct {
                                 .build()))
                 .removalPolicy(removal)
                 .build();
+    }
+
+    /**
+     * A bucket that holds data: KMS-encrypted with the stack's key, versioned, private, TLS 1.2+ only, access-logged.
+     * The lake and the artifacts bucket differ only in their lifecycle rules.
+     */
+    private Bucket.Builder dataBucket(String id, IKey key, Bucket logs, String logPrefix) {
+        return Bucket.Builder.create(this, id)
+                .encryption(BucketEncryption.KMS)
+                .encryptionKey(key)
+                // S3 Bucket Keys cut KMS requests (and cost) by orders of magnitude for many small Delta files.
+                .bucketKeyEnabled(true)
+                .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+                .enforceSsl(true)
+                .minimumTlsVersion(1.2)
+                .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
+                .versioned(true)
+                .serverAccessLogsBucket(logs)
+                .serverAccessLogsPrefix(logPrefix);
     }
 
     public Bucket logs() {
