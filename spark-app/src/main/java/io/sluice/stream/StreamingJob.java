@@ -39,11 +39,20 @@ public final class StreamingJob
      */
     public StreamingQuery start(Consumer<BatchReport> listener, BatchActivity activity)
     {
+        return start(KinesisSource.readStream(spark, lake.config()), listener, activity);
+    }
+
+    /**
+     * Runs the pipeline over any stream of raw records ({@link io.sluice.pipeline.RawRecordColumns#SCHEMA}): how
+     * tests and benchmarks stream archived JSON-lines files through exactly the code that serves Kinesis.
+     */
+    public StreamingQuery start(Dataset<Row> raw, Consumer<BatchReport> listener, BatchActivity activity)
+    {
+        requireNonNull(raw, "raw is null");
         requireNonNull(listener, "listener is null");
         SluiceConfig config = lake.config();
         lake.createOrEvolveTables(spark);
 
-        Dataset<Row> raw = KinesisSource.readStream(spark, config);
         Dataset<Row> enveloped = new EnvelopeParser(Lake.limits(config)).parse(raw);
         Dataset<Row> labelled = new EventDeduplicator(config.value(ConfigKeys.STREAM_WATERMARK_DELAY)).label(enveloped);
 
