@@ -194,9 +194,15 @@ public final class ContractEnforcer
         return functions.struct(fields.toArray(Column[]::new));
     }
 
+    /** True on a routed row that passes its contract: what {@link #split} sends to silver. */
+    public static Column passes()
+    {
+        return size(col(REASONS)).equalTo(0);
+    }
+
     public EnforcedBatch split(Dataset<Row> routed)
     {
-        Column valid = size(col(REASONS)).equalTo(0);
+        Column valid = passes();
         Map<String, Dataset<Row>> silver = new LinkedHashMap<>();
         for (String table : tables()) {
             List<Integer> indexes = new ArrayList<>();

@@ -1,5 +1,11 @@
 package io.sluice.pipeline;
 
+import io.sluice.contract.Contract;
+import org.apache.spark.sql.Column;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.regexp_extract;
+
 /** Columns {@link EnvelopeParser} adds to the raw record columns. */
 public final class EnvelopeColumns
 {
@@ -28,4 +34,10 @@ public final class EnvelopeColumns
     static final String CORRUPT = "_corrupt$";
 
     private EnvelopeColumns() {}
+
+    /** The contract dataset a parsed record's {@code dataschema} names; empty when it names none. */
+    public static Column dataset()
+    {
+        return regexp_extract(col(ENVELOPE).getField(DATASCHEMA), Contract.DATASCHEMA_PATTERN.pattern(), 1);
+    }
 }

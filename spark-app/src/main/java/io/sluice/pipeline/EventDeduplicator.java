@@ -8,6 +8,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.streaming.GroupState;
 import org.apache.spark.sql.streaming.GroupStateTimeout;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.streaming.OutputMode;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -24,6 +26,8 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.when;
 
 /**
@@ -81,6 +85,25 @@ public final class EventDeduplicator
                         Encoders.LONG(),
                         Encoders.row(outputSchema),
                         GroupStateTimeout.ProcessingTimeTimeout());
+    }
+
+    /**
+     * The same labels for a bounded input (a backfill or a replay), where every record is on time: the first copy of
+     * each id is NEW, the others DUPLICATE, records without a usable id or time UNKEYED. The copy that counts is the
+     * one the stream would pick, the earliest arrival; ties (archives carry no arrival time) go to the smallest
+     * sequence number, then the smallest payload, so that every run picks the same copy.
+     */
+    public static Dataset<Row> labelBatch(Dataset<Row> enveloped)
+    {
+        Column keyed = col(EnvelopeColumns.EVENT_ID).isNotNull().and(col(EnvelopeColumns.EVENT_TIME).isNotNull());
+        WindowSpec copies = Window.partitionBy(when(keyed, col(EnvelopeColumns.EVENT_ID)))
+                .orderBy(col(RawRecordColumns.APPROXIMATE_ARRIVAL_TIMESTAMP).asc_nulls_last(),
+                        col(RawRecordColumns.SEQUENCE_NUMBER).asc_nulls_last(),
+                        col(RawRecordColumns.DATA).asc_nulls_last());
+        Column status = when(not(keyed), lit(DedupStatus.UNKEYED.name()))
+                .when(row_number().over(copies).equalTo(1), lit(DedupStatus.NEW.name()))
+                .otherwise(lit(DedupStatus.DUPLICATE.name()));
+        return enveloped.withColumn(STATUS_COLUMN, status);
     }
 
     private static final class LabelFunction

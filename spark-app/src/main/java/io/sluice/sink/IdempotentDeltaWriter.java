@@ -29,6 +29,7 @@ public final class IdempotentDeltaWriter
 
     private final SparkSession spark;
     private final DeltaTables tables;
+    private final ConcurrentCommits retry = ConcurrentCommits.defaults();
 
     public IdempotentDeltaWriter(SparkSession spark)
     {
@@ -85,23 +86,53 @@ public final class IdempotentDeltaWriter
                     .count();
             return new WriteResult(inserted, true);
         }
-        String condition = "t.`%s` = s.`%s`".formatted(keyColumn, keyColumn)
-                + table.partitionColumns().stream().map(column -> " AND t.`%s` = s.`%s`".formatted(column, column)).collect(Collectors.joining())
-                + " AND " + partitionFilter(partitions, table, "t.");
         spark.conf().set(MERGE_TXN_APP_ID, appId);
         spark.conf().set(MERGE_TXN_VERSION, Long.toString(version));
         try {
-            Row metrics = DeltaTable.forPath(spark, table.location()).as("t")
-                    .merge(rows.as("s"), condition)
-                    .whenNotMatched().insertAll()
-                    .execute()
-                    .first();
-            return new WriteResult(((Number) metrics.getAs("num_inserted_rows")).longValue(), false);
+            return new WriteResult(mergeMissing(rows, table, List.of(keyColumn), partitions), false);
         }
         finally {
             spark.conf().unset(MERGE_TXN_APP_ID);
             spark.conf().unset(MERGE_TXN_VERSION);
         }
+    }
+
+    /**
+     * Inserts the rows whose key is not yet in the table: an insert-only MERGE, so running it again inserts nothing.
+     * For batch jobs (backfill, replay), which need no idempotent-writer marker. With {@code withinPartitions}, a row
+     * only matches rows of its own partition and the MERGE reads just those partitions.
+     *
+     * @return rows inserted
+     */
+    public long insertMissing(Dataset<Row> rows, TableSpec table, List<String> keyColumns, boolean withinPartitions)
+    {
+        requireNonNull(rows, "rows is null");
+        requireNonNull(table, "table is null");
+        if (keyColumns.isEmpty()) {
+            throw new IllegalArgumentException("Invalid key for table %s: no key columns".formatted(table.name()));
+        }
+        return mergeMissing(rows, table, keyColumns, withinPartitions ? partitionValues(rows, table) : null);
+    }
+
+    /** @param partitions the partitions to restrict the MERGE to, or null for the whole table */
+    private long mergeMissing(Dataset<Row> rows, TableSpec table, List<String> keyColumns, List<Row> partitions)
+    {
+        List<String> matchColumns = new java.util.ArrayList<>(keyColumns);
+        if (partitions != null) {
+            table.partitionColumns().stream().filter(column -> !matchColumns.contains(column)).forEach(matchColumns::add);
+        }
+        String condition = matchColumns.stream().map(column -> "t.`%s` = s.`%s`".formatted(column, column)).collect(Collectors.joining(" AND "))
+                + (partitions == null ? "" : " AND " + partitionFilter(partitions, table, "t."));
+        // A MERGE that lost a commit race to a concurrent writer of the same partitions left nothing behind: run it
+        // again on the new snapshot, where it will find the rows the other writer added.
+        return retry.run("MERGE into " + table.name(), () -> {
+            Row metrics = DeltaTable.forPath(spark, table.location()).as("t")
+                    .merge(rows.as("s"), condition)
+                    .whenNotMatched().insertAll()
+                    .execute()
+                    .first();
+            return ((Number) metrics.getAs("num_inserted_rows")).longValue();
+        });
     }
 
     private boolean isCommitted(TableSpec table, String appId, long version)

@@ -1,0 +1,31 @@
+package io.sluice.maintain;
+
+import java.time.Duration;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What {@code sluice maintain} does.
+ *
+ * @param recentDays compact the partitions of the last this many days (by each table's date partition column), where
+ *         the stream's small files are; older partitions were compacted by earlier runs
+ * @param retention how long VACUUM keeps files that the table no longer references
+ */
+public record MaintenanceRequest(int recentDays, Duration retention, boolean dryRun)
+{
+    /** The tables' {@code delta.deletedFileRetentionDuration}: a reader or a writer's snapshot may use files this old. */
+    public static final Duration SAFE_RETENTION = Duration.ofDays(7);
+
+    public MaintenanceRequest
+    {
+        requireNonNull(retention, "retention is null");
+        if (recentDays < 1) {
+            throw new IllegalArgumentException("Invalid --recent-days: %d; use 1 or more".formatted(recentDays));
+        }
+        if (retention.compareTo(SAFE_RETENTION) < 0) {
+            throw new IllegalArgumentException(("Invalid --retain: %dh is shorter than the safe minimum of %dh (the tables' "
+                    + "delta.deletedFileRetentionDuration): queries and writers still reading an older snapshot would lose files")
+                    .formatted(retention.toHours(), SAFE_RETENTION.toHours()));
+        }
+    }
+}

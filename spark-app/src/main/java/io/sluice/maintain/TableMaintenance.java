@@ -1,0 +1,123 @@
+package io.sluice.maintain;
+
+import io.delta.tables.DeltaTable;
+import io.sluice.sink.ConcurrentCommits;
+import io.sluice.sink.TableSpec;
+import io.sluice.stream.Lake;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.Snapshot;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+
+/**
+ * Keeps the lake's tables fast and small, safe to run while the stream writes them:
+ * <ul>
+ *     <li>compaction (OPTIMIZE) of the recent date partitions, where each micro-batch left small files. It only
+ *     rewrites files (dataChange=false): the stream's blind appends never conflict with it, and a MERGE that does
+ *     (late events, backfill, replay) retries;</li>
+ *     <li>VACUUM of files the tables stopped referencing more than the retention ago (never under 7 days);</li>
+ *     <li>log housekeeping: a checkpoint of the current version, after which Delta deletes log files older than
+ *     {@code delta.logRetentionDuration} (30 days).</li>
+ * </ul>
+ */
+public final class TableMaintenance
+{
+    private static final String DELTA_LOG = "_delta_log";
+
+    private final SparkSession spark;
+    private final Lake lake;
+    private final Consumer<String> progress;
+    private final Clock clock;
+    private final ConcurrentCommits retry = ConcurrentCommits.defaults();
+
+    public TableMaintenance(SparkSession spark, Lake lake, Consumer<String> progress, Clock clock)
+    {
+        this.spark = requireNonNull(spark, "spark is null");
+        this.lake = requireNonNull(lake, "lake is null");
+        this.progress = requireNonNull(progress, "progress is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    public List<MaintenanceReport> run(MaintenanceRequest request)
+    {
+        requireNonNull(request, "request is null");
+        LocalDate cutoff = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(request.recentDays() - 1L);
+        List<MaintenanceReport> reports = new ArrayList<>();
+        for (TableSpec table : lake.tables().all()) {
+            if (!DeltaTable.isDeltaTable(spark, table.location())) {
+                continue;
+            }
+            MaintenanceReport report = maintain(table, cutoff, request);
+            progress.accept((request.dryRun() ? "maintain (dry run): " : "maintain: ") + report.summaryLine());
+            reports.add(report);
+        }
+        return reports;
+    }
+
+    private MaintenanceReport maintain(TableSpec table, LocalDate cutoff, MaintenanceRequest request)
+    {
+        // Every Sluice table is partitioned by a date first (event, ingest or audit date): recent means that date.
+        String dateColumn = table.partitionColumns().get(0);
+        String recent = "`%s` >= DATE'%s'".formatted(dateColumn, cutoff);
+        Files before = recentFiles(table, dateColumn, cutoff);
+        if (!request.dryRun() && before.count() > 0) {
+            retry.run("OPTIMIZE " + table.name(), () -> DeltaTable.forPath(spark, table.location()).optimize().where(recent).executeCompaction().count());
+        }
+        Files after = request.dryRun() ? before : recentFiles(table, dateColumn, cutoff);
+
+        long retentionHours = request.retention().toHours();
+        long vacuumable = spark.sql("VACUUM delta.`%s` RETAIN %d HOURS DRY RUN".formatted(table.location(), retentionHours)).count();
+        long logFilesBefore = logFiles(table);
+        if (!request.dryRun()) {
+            if (vacuumable > 0) {
+                DeltaTable.forPath(spark, table.location()).vacuum(retentionHours);
+            }
+            DeltaLog log = DeltaLog.forTable(spark, table.location());
+            Snapshot snapshot = log.update(false, scala.Option.empty(), scala.Option.empty());
+            log.checkpointAndCleanUpDeltaLog(snapshot, scala.Option.empty());
+        }
+        return new MaintenanceReport(table.name(), before.count(), after.count(), after.bytes(), vacuumable, logFilesBefore, logFiles(table));
+    }
+
+    /** Data files of the partitions on or after the cutoff, from the table's current snapshot. */
+    private Files recentFiles(TableSpec table, String dateColumn, LocalDate cutoff)
+    {
+        Snapshot snapshot = DeltaLog.forTable(spark, table.location()).update(false, scala.Option.empty(), scala.Option.empty());
+        Row row = snapshot.allFiles().toDF()
+                .filter(col("partitionValues").getItem(dateColumn).geq(lit(cutoff.toString())))
+                .agg(count(lit(1)), sum(col("size")))
+                .first();
+        return new Files(row.getLong(0), row.isNullAt(1) ? 0 : row.getLong(1));
+    }
+
+    private long logFiles(TableSpec table)
+    {
+        Path log = new Path(table.location(), DELTA_LOG);
+        try {
+            FileSystem fileSystem = log.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            return fileSystem.listStatus(log).length;
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot list the Delta log of " + table.name() + " at " + log, e);
+        }
+    }
+
+    private record Files(long count, long bytes) {}
+}
