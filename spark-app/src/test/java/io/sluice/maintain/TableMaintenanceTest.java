@@ -1,0 +1,135 @@
+package io.sluice.maintain;
+
+import io.sluice.backfill.BackfillRequest;
+import io.sluice.backfill.BackfillSource;
+import io.sluice.backfill.Backfill;
+import io.sluice.backfill.TimeRange;
+import io.sluice.config.SluiceConfig;
+import io.sluice.produce.FeedOptions;
+import io.sluice.produce.JsonLinesRecordWriter;
+import io.sluice.produce.TennisFeed;
+import io.sluice.sink.BronzeRecords;
+import io.sluice.sink.IdempotentDeltaWriter;
+import io.sluice.sink.TableSpec;
+import io.sluice.source.JsonLinesArchive;
+import io.sluice.stream.Lake;
+import io.sluice.testing.ExtensionContextResolver;
+import io.sluice.testing.SharedSpark;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.apache.spark.sql.functions.input_file_name;
+import static org.apache.spark.sql.functions.lit;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(ExtensionContextResolver.class)
+final class TableMaintenanceTest
+{
+    private static final Instant DAY = Instant.parse("2026-11-20T00:00:00Z");
+
+    private SparkSession spark;
+
+    @BeforeAll
+    void start(ExtensionContext context)
+    {
+        spark = SharedSpark.session(context);
+    }
+
+    @Test
+    void maintenanceCompactsFragmentedPartitionsAndChangesNoRow(@TempDir Path directory)
+    {
+        Path archive = directory.resolve("archive/part-0.jsonl");
+        try (JsonLinesRecordWriter writer = new JsonLinesRecordWriter(archive)) {
+            writer.write(new TennisFeed(new FeedOptions(5, 4, DAY.plus(Duration.ofMinutes(30)), 4_000 / 72_000.0, 0.05, 0, 0, Duration.ZERO, 0.05, 70_000))
+                    .take(4_000));
+        }
+        Lake lake = Lake.of(SluiceConfig.defaults().with(Map.of(
+                "lake.root", directory.resolve("lake").toString(),
+                "lake.checkpoint-root", directory.resolve("checkpoints").toString(),
+                "spark.shuffle-partitions", "2")));
+        new Backfill(spark, lake, line -> {}, Clock.systemUTC()).run(new BackfillRequest(new TimeRange(DAY, DAY.plus(Duration.ofDays(1))),
+                new BackfillSource.JsonLines(archive.toString()), Set.of(), false, BackfillRequest.DEFAULT_SLICE_RECORDS, false));
+        // Fragment every partition the way many small micro-batches do: a dozen small files each.
+        List<TableSpec> tables = new ArrayList<>(lake.tables().silver().values());
+        tables.add(lake.tables().quarantine());
+        for (TableSpec table : tables) {
+            spark.read().format("delta").load(table.location()).localCheckpoint().repartition(12)
+                    .write().format("delta").mode("overwrite").save(table.location());
+        }
+        // Bronze is append-only: compaction must work on it too. Five small appends, as five micro-batches would.
+        IdempotentDeltaWriter writer = new IdempotentDeltaWriter(spark);
+        Dataset<Row> raw = JsonLinesArchive.read(spark, archive.toString());
+        for (int batch = 0; batch < 5; batch++) {
+            writer.append(BronzeRecords.fromRaw(raw.sample(0.2, batch).repartition(2), lit(Timestamp.from(DAY.plus(Duration.ofHours(23))))),
+                    lake.tables().bronze(), "test", batch);
+        }
+        tables.add(lake.tables().bronze());
+        Map<TableSpec, Long> filesBefore = new java.util.LinkedHashMap<>();
+        Map<TableSpec, Long> versions = new java.util.LinkedHashMap<>();
+        for (TableSpec table : tables) {
+            filesBefore.put(table, files(table));
+            versions.put(table, io.delta.tables.DeltaTable.forPath(spark, table.location()).history(1).first().<Long>getAs("version"));
+        }
+        TableSpec points = lake.tables().silver("tennis_points");
+        assertThat(filesBefore.get(points)).as("fragmented").isGreaterThanOrEqualTo(10);
+
+        List<String> lines = new ArrayList<>();
+        List<MaintenanceReport> reports = new TableMaintenance(spark, lake, lines::add, Clock.fixed(DAY.plus(Duration.ofHours(30)), ZoneOffset.UTC))
+                .run(new MaintenanceRequest(2, Duration.ofDays(7), false));
+
+        for (TableSpec table : tables) {
+            long after = files(table);
+            assertThat(after).as(table.name() + " files").isLessThan(filesBefore.get(table));
+            // One file per partition: silver has one per event type, bronze one, quarantine one (all of one day).
+            assertThat(after).as(table.name() + " files").isLessThanOrEqualTo(distinctPartitions(table));
+            Dataset<Row> before = spark.read().format("delta").option("versionAsOf", versions.get(table)).load(table.location());
+            Dataset<Row> now = spark.read().format("delta").load(table.location());
+            assertThat(now.count()).isEqualTo(before.count());
+            assertThat(now.exceptAll(before).count()).as(table.name() + " rows changed").isZero();
+            assertThat(before.exceptAll(now).count()).as(table.name() + " rows changed").isZero();
+            MaintenanceReport report = reports.stream().filter(candidate -> candidate.table().equals(table.name())).findFirst().orElseThrow();
+            assertThat(report.filesBefore()).isEqualTo(filesBefore.get(table));
+            assertThat(report.filesAfter()).isEqualTo(after);
+        }
+        assertThat(lines).anyMatch(line -> line.startsWith("maintain: tennis_points: recent partitions"));
+    }
+
+    @Test
+    void aRetentionShorterThanSevenDaysIsRefused()
+    {
+        assertThatThrownBy(() -> new MaintenanceRequest(2, Duration.ofHours(24), false))
+                .hasMessageStartingWith("Invalid --retain: 24h is shorter than the safe minimum of 168h");
+    }
+
+    private long files(TableSpec table)
+    {
+        return spark.read().format("delta").load(table.location()).select(input_file_name()).distinct().count();
+    }
+
+    private long distinctPartitions(TableSpec table)
+    {
+        return spark.read().format("delta").load(table.location())
+                .select(table.partitionColumns().stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new))
+                .distinct().count();
+    }
+}
