@@ -26,7 +26,7 @@ final class SluiceMainTest
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"stream", "produce", "sql", "demo", "kinesis-mock", "contracts"})
+    @ValueSource(strings = {"stream", "backfill", "replay", "maintain", "produce", "sql", "demo", "kinesis-mock", "contracts"})
     void everySubcommandPrintsUsage(String command)
     {
         Result result = run(command, "--help");
@@ -67,6 +67,31 @@ final class SluiceMainTest
         Result result = run("produce", "--bogus");
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains("sluice: Unknown option: '--bogus'", "Try 'sluice produce --help'.");
+    }
+
+    @Test
+    void aRangeThatEndsBeforeItStartsExitsTwoBeforeAnythingStarts()
+    {
+        Result result = run("backfill", "--from", "2026-11-21", "--to", "2026-11-20");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).isEqualTo("sluice: Invalid time range: --from 2026-11-21T00:00:00Z is not before --to 2026-11-20T00:00:00Z"
+                + System.lineSeparator());
+    }
+
+    @Test
+    void anUnreadableTimeExitsTwoNamingTheOption()
+    {
+        Result result = run("replay", "--from", "yesterday", "--to", "2026-11-20");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("--from", "'yesterday' is not a date-time such as 2026-11-20T06:00:00Z or a UTC date such as 2026-11-20");
+    }
+
+    @Test
+    void anUnsafeVacuumRetentionExitsTwo()
+    {
+        Result result = run("maintain", "--retain", "24h");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).startsWith("sluice: Invalid --retain: 24h is shorter than the safe minimum of 168h");
     }
 
     @Test
