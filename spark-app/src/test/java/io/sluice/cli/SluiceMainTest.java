@@ -26,7 +26,7 @@ final class SluiceMainTest
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"stream", "produce", "sql", "demo", "kinesis-mock", "contracts"})
+    @ValueSource(strings = {"stream", "produce", "sql", "demo", "kinesis-mock", "contracts", "submit"})
     void everySubcommandPrintsUsage(String command)
     {
         Result result = run(command, "--help");

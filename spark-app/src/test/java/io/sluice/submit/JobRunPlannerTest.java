@@ -1,7 +1,6 @@
 package io.sluice.submit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.config.ConfigKeys;
 import io.sluice.config.InvalidConfigurationException;
 import io.sluice.config.SluiceConfig;
@@ -13,6 +12,7 @@ import software.amazon.awssdk.services.emrserverless.model.StartJobRunRequest;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -177,15 +177,16 @@ final class JobRunPlannerTest
 
     @Test
     void theSdkRequestAndTheCliJsonAreTheSameRequest()
-            throws Exception
     {
         JobRunRequest request = plan(SluiceJob.STREAM, Map.of(), List.of());
         StartJobRunRequest sdk = request.toSdkRequest();
         JsonNode json = request.toCliInputJson();
         assertThat(sdk.applicationId()).isEqualTo(json.get("applicationId").asText());
         assertThat(sdk.clientToken()).isEqualTo("token-1");
-        assertThat(sdk.jobDriver().sparkSubmit().entryPointArguments())
-                .containsExactlyElementsOf(new ObjectMapper().convertValue(json.get("jobDriver").get("sparkSubmit").get("entryPointArguments"), List.class));
+        List<String> arguments = new ArrayList<>();
+        json.get("jobDriver").get("sparkSubmit").get("entryPointArguments").forEach(argument -> arguments.add(argument.asText()));
+        assertThat(sdk.jobDriver().sparkSubmit().entryPointArguments()).isEqualTo(arguments);
+        assertThat(sdk.jobDriver().sparkSubmit().sparkSubmitParameters()).isEqualTo(json.get("jobDriver").get("sparkSubmit").get("sparkSubmitParameters").asText());
         assertThat(sdk.retryPolicy().maxFailedAttemptsPerHour()).isEqualTo(5);
         assertThat(sdk.retryPolicy().maxAttempts()).isNull();
         assertThat(sdk.modeAsString()).isEqualTo("STREAMING");
