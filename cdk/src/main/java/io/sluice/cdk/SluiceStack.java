@@ -2,6 +2,7 @@ package io.sluice.cdk;
 
 import static java.util.Objects.requireNonNull;
 
+import io.sluice.submit.StackOutputs;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
@@ -10,7 +11,8 @@ import software.constructs.Construct;
 
 /**
  * One deployment of Sluice: wires the constructs together and publishes, as stack outputs, everything a
- * person or script needs to submit the streaming job and the batch jobs and to query the result.
+ * person or script needs to submit the streaming job and the batch jobs and to query the result. The outputs
+ * {@code sluice submit --stack-outputs} reads are named by {@link StackOutputs}.
  */
 public final class SluiceStack extends Stack {
 
@@ -40,24 +42,24 @@ public final class SluiceStack extends Stack {
         this.monitoring = new MonitoringConstruct(this, "Monitoring", settings, encryption.key(), stream.stream(),
                 emr.applicationId(), glueJobs.jobs().values(), athena.workGroup().getName());
 
-        output("KeyArn", encryption.key().getKeyArn(), "KMS key of the stream, buckets, logs and results");
-        output("LakeBucketName", storage.lake().getBucketName(), "Delta tables and streaming checkpoints");
+        output(StackOutputs.KEY_ARN, encryption.key().getKeyArn(), "KMS key of the stream, buckets, logs and results");
+        output(StackOutputs.LAKE_BUCKET_NAME, storage.lake().getBucketName(), "Delta tables and streaming checkpoints");
         output("SilverUri", storage.lakeUri(StorageConstruct.SILVER_PREFIX), "Silver Delta tables: <SilverUri><table>/");
         output("QuarantineUri", storage.lakeUri(StorageConstruct.QUARANTINE_PREFIX), "Quarantined records");
-        output("CheckpointsUri", storage.lakeUri(StorageConstruct.CHECKPOINTS_PREFIX), "Streaming checkpoints");
-        output("ArtifactsBucketName", storage.artifacts().getBucketName(), "Jar, Glue launcher, Athena results, EMR logs");
+        output(StackOutputs.CHECKPOINTS_URI, storage.lakeUri(StorageConstruct.CHECKPOINTS_PREFIX), "Streaming checkpoints");
+        output(StackOutputs.ARTIFACTS_BUCKET_NAME, storage.artifacts().getBucketName(), "Jar, Glue launcher, Athena results, EMR logs");
         output("ApplicationJarUri", storage.artifactsUri(StorageConstruct.APPLICATION_JAR),
                 "Upload spark-app's -emr jar here (EMR entryPoint and Glue --extra-jars)");
         output("GlueLauncherScriptUri", storage.artifactsUri(GlueJobsConstruct.LAUNCHER_SCRIPT),
                 "Upload cdk/glue/" + GlueJobsConstruct.LAUNCHER_CLASS + ".scala here");
         output("LogsBucketName", storage.logs().getBucketName(), "S3 server access logs");
-        output("StreamName", stream.stream().getStreamName(), "Kinesis stream the CloudEvents are put on");
-        output("StreamArn", stream.stream().getStreamArn(), "Kinesis stream ARN");
+        output(StackOutputs.STREAM_NAME, stream.stream().getStreamName(), "Kinesis stream the CloudEvents are put on");
+        output(StackOutputs.STREAM_ARN, stream.stream().getStreamArn(), "Kinesis stream ARN");
         output("GlueDatabase", catalog.databaseName(), "Glue Data Catalog database of the silver tables");
         output("SchemaRegistryName", catalog.registry().getName(), "Glue Schema Registry of the contracts");
-        output("EmrApplicationId", emr.applicationId(), "aws emr-serverless start-job-run --application-id");
-        output("EmrJobRoleArn", emr.jobRole().getRoleArn(), "aws emr-serverless start-job-run --execution-role-arn");
-        output("EmrLogGroup", emr.logGroup().getLogGroupName(), "Driver and executor logs of the job runs");
+        output(StackOutputs.EMR_APPLICATION_ID, emr.applicationId(), "aws emr-serverless start-job-run --application-id");
+        output(StackOutputs.EMR_JOB_ROLE_ARN, emr.jobRole().getRoleArn(), "aws emr-serverless start-job-run --execution-role-arn");
+        output(StackOutputs.EMR_LOG_GROUP, emr.logGroup().getLogGroupName(), "Driver and executor logs of the job runs");
         output("StreamingSparkSubmitParameters", SparkDefaults.streamingSubmitParameters(),
                 "sparkSubmitParameters for the streaming job (Delta and Glue settings are application defaults)");
         output("GlueJobNames", String.join(",", glueJobs.jobs().values().stream().map(j -> j.getName()).sorted().toList()),

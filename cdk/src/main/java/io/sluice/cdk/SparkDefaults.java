@@ -1,5 +1,8 @@
 package io.sluice.cdk;
 
+import io.sluice.config.SourceConnector;
+import io.sluice.submit.JobResources;
+import io.sluice.submit.SparkSubmitParameters;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -14,9 +17,9 @@ final class SparkDefaults {
     static Map<String, String> properties() {
         return new TreeMap<>(Map.of(
                 // Delta ships with the EMR release; EMR 7+ names the jar delta-spark.jar.
-                "spark.jars", "/usr/share/aws/delta/lib/delta-spark.jar,/usr/share/aws/delta/lib/delta-storage.jar",
-                "spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension",
-                "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog",
+                "spark.jars", String.join(",", SparkSubmitParameters.DELTA_JARS),
+                "spark.sql.extensions", SparkSubmitParameters.DELTA_EXTENSION,
+                "spark.sql.catalog.spark_catalog", SparkSubmitParameters.DELTA_CATALOG,
                 // The Glue Data Catalog as the metastore, so tables written by Spark are the ones Athena reads.
                 "spark.hadoop.hive.metastore.client.factory.class",
                 "com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory",
@@ -25,13 +28,10 @@ final class SparkDefaults {
     }
 
     /**
-     * The sizes behind the cost estimate in docs/deploy.md: a driver and two executors of 2 vCPU / 8 GB
-     * (7g heap plus EMR's 10% overhead, rounded up to whole GB by EMR Serverless).
+     * What {@code sluice submit stream} sends with the default connector and sizes (a driver and two executors of
+     * 2 vCPU / 8 GB, the sizes behind the cost estimate in docs/deploy.md), for submitting by hand.
      */
     static String streamingSubmitParameters() {
-        return "--class io.sluice.cli.SluiceMain"
-                + " --conf spark.driver.cores=2 --conf spark.driver.memory=7g"
-                + " --conf spark.executor.cores=2 --conf spark.executor.memory=7g"
-                + " --conf spark.executor.instances=2";
+        return SparkSubmitParameters.of(SourceConnector.SLUICE, JobResources.DEFAULT, Map.of());
     }
 }

@@ -2,6 +2,7 @@ package io.sluice.cdk;
 
 import static java.util.Objects.requireNonNull;
 
+import io.sluice.submit.ArtifactsLayout;
 import java.util.List;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
@@ -34,12 +35,12 @@ public final class StorageConstruct extends Construct {
     public static final String QUARANTINE_PREFIX = "quarantine/";
     public static final String CHECKPOINTS_PREFIX = "checkpoints/";
 
-    /** Key prefixes in the artifacts bucket. */
-    public static final String JARS_PREFIX = "jars/";
+    /** Key prefixes in the artifacts bucket; sluice submit uploads to and logs below the first and the last. */
+    public static final String JARS_PREFIX = ArtifactsLayout.JARS_PREFIX;
     public static final String GLUE_SCRIPTS_PREFIX = "glue/";
     public static final String GLUE_TEMP_PREFIX = "glue-temp/";
     public static final String ATHENA_RESULTS_PREFIX = "athena-results/";
-    public static final String EMR_LOGS_PREFIX = "emr-logs/";
+    public static final String EMR_LOGS_PREFIX = ArtifactsLayout.EMR_LOGS_PREFIX;
     public static final String APPLICATION_JAR = JARS_PREFIX + "sluice-spark-app-emr.jar";
 
     private final Bucket logs;

@@ -10,8 +10,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "sluice", mixinStandardHelpOptions = true, versionProvider = SluiceVersion.class,
         description = "Exactly-once streaming ingestion from Kinesis into governed Delta Lake tables.",
-        subcommands = {StreamCommand.class, BackfillCommand.class, ReplayCommand.class, MaintainCommand.class, ProduceCommand.class, SqlCommand.class, DemoCommand.class, KinesisMockCommand.class,
-                ContractsCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {StreamCommand.class, BackfillCommand.class, ReplayCommand.class, MaintainCommand.class, SubmitCommand.class,
+                ProduceCommand.class, SqlCommand.class, DemoCommand.class, KinesisMockCommand.class, ContractsCommand.class,
+                CommandLine.HelpCommand.class},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:success", "1:the work failed (see the message)", "2:bad command line or configuration (nothing was started)"})
 public final class SluiceMain

@@ -47,6 +47,21 @@ public final class SluiceConfig
      */
     public static SluiceConfig load(Optional<Path> file, Map<String, String> environment, Map<String, String> overrides)
     {
+        return load(Map.of(), "default", file, environment, overrides);
+    }
+
+    /**
+     * Like {@link #load(Optional, Map, Map)}, with {@code base} values layered between the keys' defaults and the file:
+     * values a deployment implies (for {@code sluice submit}, the CDK stack's outputs), which the file, an environment
+     * variable or {@code --set} still override.
+     *
+     * @param baseOrigin where the base values come from, for error messages
+     */
+    public static SluiceConfig load(Map<String, String> base, String baseOrigin, Optional<Path> file, Map<String, String> environment,
+            Map<String, String> overrides)
+    {
+        requireNonNull(base, "base is null");
+        requireNonNull(baseOrigin, "baseOrigin is null");
         requireNonNull(file, "file is null");
         requireNonNull(environment, "environment is null");
         requireNonNull(overrides, "overrides is null");
@@ -57,6 +72,11 @@ public final class SluiceConfig
             raw.put(key.name(), key.defaultValue());
             origin.put(key.name(), "default");
         }
+        base.forEach((name, value) -> {
+            ConfigKey<?> key = ConfigKeys.byName(name).orElseThrow(() -> unknownKey(name, "key", baseOrigin));
+            raw.put(key.name(), value);
+            origin.put(key.name(), baseOrigin);
+        });
         file.ifPresent(path -> readFile(path).forEach((name, value) -> {
             raw.put(name, value);
             origin.put(name, path.toString());

@@ -26,7 +26,7 @@ final class SluiceMainTest
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"stream", "backfill", "replay", "maintain", "produce", "sql", "demo", "kinesis-mock", "contracts"})
+    @ValueSource(strings = {"stream", "backfill", "replay", "maintain", "submit", "produce", "sql", "demo", "kinesis-mock", "contracts"})
     void everySubcommandPrintsUsage(String command)
     {
         Result result = run(command, "--help");

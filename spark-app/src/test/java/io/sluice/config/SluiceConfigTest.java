@@ -68,6 +68,22 @@ final class SluiceConfigTest
     }
 
     @Test
+    void baseValuesSitBetweenTheDefaultsAndTheFile(@TempDir Path directory)
+            throws IOException
+    {
+        Path file = Files.writeString(directory.resolve("sluice.conf"), "source.region = eu-west-1\n");
+        SluiceConfig config = SluiceConfig.load(Map.of("source.region", "us-west-2", "source.stream-name", "from-stack", "lake.root", "s3a://stack-lake"),
+                "the stack", Optional.of(file), Map.of("SLUICE_LAKE_ROOT", "s3a://env-lake"), Map.of());
+        assertThat(config.value(ConfigKeys.SOURCE_REGION)).isEqualTo("eu-west-1");
+        assertThat(config.value(ConfigKeys.SOURCE_STREAM_NAME)).isEqualTo("from-stack");
+        assertThat(config.value(ConfigKeys.LAKE_ROOT)).isEqualTo("s3a://env-lake");
+        assertThatThrownBy(() -> SluiceConfig.load(Map.of("spark.shuffle-partitions", "0"), "the stack", Optional.empty(), Map.of(), Map.of()))
+                .hasMessage("Invalid configuration value for 'spark.shuffle-partitions': '0' (expected an integer between 1 and 10000), from the stack");
+        assertThatThrownBy(() -> SluiceConfig.load(Map.of("lake.rot", "x"), "the stack", Optional.empty(), Map.of(), Map.of()))
+                .hasMessage("Unknown configuration key 'lake.rot' in the stack; did you mean 'lake.root'?");
+    }
+
+    @Test
     void badValueNamesKeyValueExpectationAndOrigin()
     {
         assertThatThrownBy(() -> SluiceConfig.load(Optional.empty(), Map.of(), Map.of("spark.shuffle-partitions", "many")))
