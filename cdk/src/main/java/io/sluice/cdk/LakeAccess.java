@@ -19,11 +19,12 @@ final class LakeAccess {
     /** The CloudWatch namespace Sluice's jobs publish to (RecordsRead, QuarantinedRecords, ...). */
     static final String METRICS_NAMESPACE = "Sluice";
 
-    /** Lake prefixes the jobs read and write: Delta tables, quarantine and streaming checkpoints. */
+    /** Lake prefixes the jobs read and write: Delta tables, quarantine, the audit table and streaming checkpoints. */
     static final List<String> LAKE_PREFIXES = List.of(
             StorageConstruct.BRONZE_PREFIX,
             StorageConstruct.SILVER_PREFIX,
             StorageConstruct.QUARANTINE_PREFIX,
+            StorageConstruct.AUDIT_PREFIX,
             StorageConstruct.CHECKPOINTS_PREFIX);
 
     private LakeAccess() {}

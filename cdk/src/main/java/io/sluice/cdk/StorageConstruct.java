@@ -33,6 +33,8 @@ public final class StorageConstruct extends Construct {
     public static final String BRONZE_PREFIX = "bronze/";
     public static final String SILVER_PREFIX = "silver/";
     public static final String QUARANTINE_PREFIX = "quarantine/";
+    /** The audit table: the stream writes a row per batch, and backfill reads it for the stream's watermark. */
+    public static final String AUDIT_PREFIX = "audit/";
     public static final String CHECKPOINTS_PREFIX = "checkpoints/";
 
     /** Key prefixes in the artifacts bucket; sluice submit uploads to and logs below the first and the last. */
