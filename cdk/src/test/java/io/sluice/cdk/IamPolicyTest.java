@@ -96,7 +96,7 @@ class IamPolicyTest {
                     assertThat(r).as("%s/%s", role, s.sid()).matches(
                             "\\*"                                                              // PutMetricData only (above)
                                     + "|<Stream[0-9A-F]{8}\\.Arn>(/consumer/\\*)?"
-                                    + "|<StorageLake[0-9A-F]{8}\\.Arn>(/(bronze|silver|quarantine|checkpoints)/\\*)?"
+                                    + "|<StorageLake[0-9A-F]{8}\\.Arn>(/(bronze|silver|quarantine|audit|checkpoints)/\\*)?"
                                     + "|<StorageArtifacts[0-9A-F]{8}\\.Arn>(/(jars|emr-logs|glue|glue-temp)/\\*)?"
                                     + "|<EncryptionKey[0-9A-F]{8}\\.Arn>"
                                     + "|<EmrLogs[0-9A-F]{8}\\.Arn>"
