@@ -78,11 +78,7 @@ public final class Backfill
     public BackfillResult run(BackfillRequest request)
     {
         requireNonNull(request, "request is null");
-        for (String dataset : request.datasets()) {
-            if (!lake.contracts().datasets().contains(dataset)) {
-                throw new IllegalArgumentException("Invalid --dataset: %s; known datasets: %s".formatted(dataset, String.join(", ", lake.contracts().datasets())));
-            }
-        }
+        lake.contracts().checkDatasets(request.datasets(), "--dataset");
         lake.createOrEvolveTables(spark);
         StreamHorizon horizon = StreamHorizon.read(spark, lake.tables(), lake.config().value(ConfigKeys.STREAM_WATERMARK_DELAY));
         Optional<Instant> lateBefore = horizon.lateBefore();

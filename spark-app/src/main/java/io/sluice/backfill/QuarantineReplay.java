@@ -65,11 +65,7 @@ public final class QuarantineReplay
     public ReplayResult run(ReplayRequest request)
     {
         requireNonNull(request, "request is null");
-        for (String dataset : request.datasets()) {
-            if (!lake.contracts().datasets().contains(dataset)) {
-                throw new IllegalArgumentException("Invalid --dataset: %s; known datasets: %s".formatted(dataset, String.join(", ", lake.contracts().datasets())));
-            }
-        }
+        lake.contracts().checkDatasets(request.datasets(), "--dataset");
         lake.createOrEvolveTables(spark);
         Instant startedAt = clock.instant();
         String runId = RUN_PREFIX + UUID.randomUUID();

@@ -4,7 +4,6 @@ import io.sluice.backfill.Backfill;
 import io.sluice.backfill.BackfillRequest;
 import io.sluice.backfill.BackfillResult;
 import io.sluice.backfill.BackfillSource;
-import io.sluice.backfill.TimeRange;
 import io.sluice.config.SluiceConfig;
 import io.sluice.spark.SparkSessions;
 import io.sluice.stream.Lake;
@@ -17,9 +16,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.LinkedHashSet;
-import java.util.Set;
 import java.util.concurrent.Callable;
 
 @Command(name = "backfill", mixinStandardHelpOptions = true,
@@ -34,25 +30,15 @@ final class BackfillCommand
     @Mixin
     ConfigOptions configOptions;
 
+    @Mixin
+    RangeOptions rangeOptions;
+
     @Spec
     CommandSpec spec;
-
-    @Option(names = "--from", required = true, converter = InstantConverter.class, paramLabel = "TIME",
-            description = "Start of the range, inclusive: 2026-11-20T06:00:00Z or 2026-11-20 (UTC midnight)")
-    Instant from;
-
-    @Option(names = "--to", required = true, converter = InstantConverter.class, paramLabel = "TIME", description = "End of the range, exclusive")
-    Instant to;
 
     @Option(names = "--source", defaultValue = BackfillSource.RAW_TABLE, paramLabel = "raw-table|PATH",
             description = "raw-table (the lake's bronze table), or a directory, file or s3:// / s3a:// prefix of CloudEvents JSON-lines files, .gz allowed (default: ${DEFAULT-VALUE})")
     String source;
-
-    @Option(names = "--dataset", paramLabel = "NAME", description = "Only this dataset (contract name, e.g. tennis.serve); repeatable. Default: all")
-    Set<String> datasets = new LinkedHashSet<>();
-
-    @Option(names = "--dry-run", description = "Read, validate and count; write nothing")
-    boolean dryRun;
 
     @Option(names = "--slice-records", defaultValue = "" + BackfillRequest.DEFAULT_SLICE_RECORDS, paramLabel = "N",
             description = "Records per unit of work (whole event-time hours; one MERGE per table each). Default: ${DEFAULT-VALUE}")
@@ -66,7 +52,7 @@ final class BackfillCommand
     public Integer call()
     {
         SluiceConfig config = configOptions.load();
-        BackfillRequest request = new BackfillRequest(new TimeRange(from, to), BackfillSource.parse(source), datasets, dryRun, sliceRecords,
+        BackfillRequest request = new BackfillRequest(rangeOptions.range(), BackfillSource.parse(source), rangeOptions.datasets, rangeOptions.dryRun, sliceRecords,
                 ignoreStreamHorizon);
         PrintWriter out = spec.commandLine().getOut();
         SparkSession spark = SparkSessions.builder(config, "sluice-backfill").getOrCreate();

@@ -3,7 +3,6 @@ package io.sluice.cli;
 import io.sluice.backfill.QuarantineReplay;
 import io.sluice.backfill.ReplayRequest;
 import io.sluice.backfill.ReplayResult;
-import io.sluice.backfill.TimeRange;
 import io.sluice.config.SluiceConfig;
 import io.sluice.spark.SparkSessions;
 import io.sluice.stream.Lake;
@@ -16,14 +15,12 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.LinkedHashSet;
-import java.util.Set;
 import java.util.concurrent.Callable;
 
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = {"Re-validate quarantined records against the current contracts (e.g. after a contract fix) and move those that now pass into silver.",
-                "Nothing is deleted: moved records stay in quarantine marked replayed = true; records that still fail stay as they were."},
+                "The range is of the quarantine rows' ingest time. Nothing is deleted: moved records stay in quarantine marked replayed = true;",
+                "records that still fail stay as they were."},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:done", "1:the run failed", "2:bad command line or configuration (nothing was written)"})
 final class ReplayCommand
@@ -32,27 +29,17 @@ final class ReplayCommand
     @Mixin
     ConfigOptions configOptions;
 
+    @Mixin
+    RangeOptions rangeOptions;
+
     @Spec
     CommandSpec spec;
-
-    @Option(names = "--from", required = true, converter = InstantConverter.class, paramLabel = "TIME",
-            description = "Start of the quarantine ingest-time range, inclusive: 2026-11-20T06:00:00Z or 2026-11-20")
-    Instant from;
-
-    @Option(names = "--to", required = true, converter = InstantConverter.class, paramLabel = "TIME", description = "End of the range, exclusive")
-    Instant to;
-
-    @Option(names = "--dataset", paramLabel = "NAME", description = "Only this dataset's quarantined records; repeatable. Default: all")
-    Set<String> datasets = new LinkedHashSet<>();
-
-    @Option(names = "--dry-run", description = "Re-validate and count; write nothing")
-    boolean dryRun;
 
     @Override
     public Integer call()
     {
         SluiceConfig config = configOptions.load();
-        ReplayRequest request = new ReplayRequest(new TimeRange(from, to), datasets, dryRun);
+        ReplayRequest request = new ReplayRequest(rangeOptions.range(), rangeOptions.datasets, rangeOptions.dryRun);
         PrintWriter out = spec.commandLine().getOut();
         SparkSession spark = SparkSessions.builder(config, "sluice-replay").getOrCreate();
         try {

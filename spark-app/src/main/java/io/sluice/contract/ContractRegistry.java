@@ -79,6 +79,16 @@ public final class ContractRegistry
         return List.copyOf(byDataset.keySet());
     }
 
+    /** Refuses a name that is no dataset of this registry, naming the option it came from and the datasets there are. */
+    public void checkDatasets(java.util.Collection<String> names, String option)
+    {
+        for (String name : names) {
+            if (!byDataset.containsKey(name)) {
+                throw new IllegalArgumentException("Invalid %s: %s; known datasets: %s".formatted(option, name, String.join(", ", byDataset.keySet())));
+            }
+        }
+    }
+
     /** Every contract, ordered by dataset then version. */
     public List<Contract> contracts()
     {
