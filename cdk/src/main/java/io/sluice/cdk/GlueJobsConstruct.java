@@ -2,6 +2,9 @@ package io.sluice.cdk;
 
 import static java.util.Objects.requireNonNull;
 
+import io.sluice.glue.GlueArguments;
+import io.sluice.glue.GlueJobDefinition;
+import io.sluice.glue.GlueJobDefinitions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,9 +25,14 @@ import software.constructs.Construct;
 
 /**
  * The batch side on AWS Glue 6.0: one Spark job per command ({@code backfill}, {@code replay},
- * {@code maintain}) running {@code io.sluice.glue.GlueEntryPoint} from the application jar, a security
+ * {@code maintain}) running {@code io.sluice.glue.GlueEntryPoint} from the Glue jar, a security
  * configuration that encrypts their S3 output, logs and bookmarks with the CMK, and a schedule for
  * {@code maintain} (OPTIMIZE/VACUUM-style upkeep that should not wait for a person).
+ *
+ * <p>What each job is (size, time limit, the arguments Glue starts it with) comes from glue-jobs'
+ * glue-jobs.conf ({@link GlueJobDefinitions}); this construct adds what names the deployment: the role,
+ * the jar's and the script's places, the temp dir, the lake, the database. {@code glueWorkerType} and
+ * {@code glueWorkerCount} in {@link SluiceSettings}, when set, resize every job.
  *
  * <p>Glue runs JVM jobs as Scala jobs: {@code --class} names the entry object and {@code --extra-jars}
  * adds the jar. Glue still wants a script at ScriptLocation, so a two-line Scala launcher that delegates
@@ -33,7 +41,7 @@ import software.constructs.Construct;
  */
 public final class GlueJobsConstruct extends Construct {
 
-    public static final List<String> COMMANDS = List.of("backfill", "replay", "maintain");
+    public static final List<String> COMMANDS = GlueArguments.COMMANDS;
     public static final String LAUNCHER_CLASS = "SluiceGlueLauncher";
     public static final String LAUNCHER_SCRIPT = StorageConstruct.GLUE_SCRIPTS_PREFIX + LAUNCHER_CLASS + ".scala";
     public static final String GLUE_VERSION = "6.0";
@@ -80,7 +88,10 @@ public final class GlueJobsConstruct extends Construct {
                         + "Glue namespaces by condition.",
                 glueFindings(settings));
 
-        for (String command : COMMANDS) {
+        for (GlueJobDefinition definition : GlueJobDefinitions.load().values()) {
+            String command = definition.command();
+            GlueJobDefinition sized = definition.withSize(settings.glueWorkerType().orElse(definition.workerType()),
+                    settings.glueWorkerCount().orElse(definition.workers()));
             CfnJob job = CfnJob.Builder.create(this, "Job-" + command)
                     .name(settings.prefix() + "-" + command)
                     .description("Sluice " + command + ": io.sluice.glue.GlueEntryPoint --command " + command)
@@ -90,14 +101,14 @@ public final class GlueJobsConstruct extends Construct {
                             .name("glueetl")
                             .scriptLocation(storage.artifactsUri(LAUNCHER_SCRIPT))
                             .build())
-                    .workerType(settings.glueWorkerType())
-                    .numberOfWorkers(settings.glueWorkerCount())
+                    .workerType(sized.workerType())
+                    .numberOfWorkers(sized.workers())
                     .securityConfiguration(securityConfiguration.getName())
-                    // A second maintain (or replay) racing the first would fight over the same Delta commits.
-                    .executionProperty(CfnJob.ExecutionPropertyProperty.builder().maxConcurrentRuns(1).build())
-                    .maxRetries(0)
-                    .timeout(command.equals("maintain") ? 120 : 480)
-                    .defaultArguments(defaultArguments(settings, storage, catalog, command))
+                    .executionProperty(CfnJob.ExecutionPropertyProperty.builder()
+                            .maxConcurrentRuns(sized.maxConcurrentRuns()).build())
+                    .maxRetries(sized.maxRetries())
+                    .timeout(sized.timeoutMinutes())
+                    .defaultArguments(defaultArguments(settings, storage, catalog, sized))
                     .build();
             // The job names its security configuration by name, which CloudFormation can't see as a reference.
             job.addResourceDependency(securityConfiguration);
@@ -125,22 +136,17 @@ public final class GlueJobsConstruct extends Construct {
         return findings;
     }
 
+    /** The definition's arguments plus those that name this deployment's resources. */
     private static Map<String, String> defaultArguments(SluiceSettings settings, StorageConstruct storage,
-                                                        CatalogConstruct catalog, String command) {
-        Map<String, String> args = new LinkedHashMap<>();
-        args.put("--job-language", "scala");
-        args.put("--class", LAUNCHER_CLASS);
-        args.put("--extra-jars", storage.artifactsUri(StorageConstruct.APPLICATION_JAR));
-        args.put("--datalake-formats", "delta");
-        args.put("--conf", "spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension"
-                + " --conf spark.sql.catalog.spark_catalog=org.apache.spark.sql.delta.catalog.DeltaCatalog");
-        args.put("--enable-glue-datacatalog", "true");
-        args.put("--enable-metrics", "true");
-        args.put("--enable-continuous-cloudwatch-log", "true");
-        args.put("--job-bookmark-option", "job-bookmark-disable");
+                                                        CatalogConstruct catalog, GlueJobDefinition definition) {
+        if (!LAUNCHER_CLASS.equals(definition.arguments().get("--class"))) {
+            throw new IllegalStateException("glue-jobs.conf names --class " + definition.arguments().get("--class")
+                    + " but the launcher uploaded to " + LAUNCHER_SCRIPT + " is " + LAUNCHER_CLASS);
+        }
+        Map<String, String> args = new LinkedHashMap<>(definition.arguments());
+        args.put("--extra-jars", storage.artifactsUri(StorageConstruct.GLUE_JAR));
         args.put("--TempDir", storage.artifactsUri(StorageConstruct.GLUE_TEMP_PREFIX));
         // Read by GlueEntryPoint; Glue passes every argument to main() as "--key value".
-        args.put("--command", command);
         args.put("--lake", storage.lakeUri(""));
         args.put("--database", catalog.databaseName());
         args.put("--environment", settings.envName());

@@ -2,6 +2,7 @@ package io.sluice.cdk;
 
 import static java.util.Objects.requireNonNull;
 
+import io.sluice.glue.GlueJobDefinition;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -24,8 +25,8 @@ public record SluiceSettings(
         String emrArchitecture,
         List<String> subnetIds,
         List<String> securityGroupIds,
-        String glueWorkerType,
-        int glueWorkerCount,
+        Optional<String> glueWorkerType,
+        Optional<Integer> glueWorkerCount,
         String maintenanceSchedule,
         int logRetentionDays,
         int checkpointNoncurrentDays,
@@ -47,7 +48,6 @@ public record SluiceSettings(
     }
 
     private static final Pattern ENV_NAME = Pattern.compile("[a-z][a-z0-9]{1,11}");
-    private static final List<String> GLUE_WORKER_TYPES = List.of("G.1X", "G.2X", "G.4X", "G.8X", "G.025X");
     // The retention periods CloudWatch Logs accepts.
     private static final List<Integer> LOG_RETENTION_DAYS = List.of(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365,
             400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653);
@@ -56,6 +56,8 @@ public record SluiceSettings(
     public SluiceSettings {
         subnetIds = List.copyOf(subnetIds);
         securityGroupIds = List.copyOf(securityGroupIds);
+        requireNonNull(glueWorkerType, "glueWorkerType");
+        requireNonNull(glueWorkerCount, "glueWorkerCount");
         requireNonNull(alarmEmail, "alarmEmail");
         requireNonNull(notebooksDir, "notebooksDir");
     }
@@ -74,7 +76,10 @@ public record SluiceSettings(
         return !subnetIds.isEmpty();
     }
 
-    /** Small and cheap: one 24x7 streaming job on a few vCPUs, data deleted with the stack. */
+    /**
+     * Small and cheap: one 24x7 streaming job on a few vCPUs, every Glue job on the smallest Spark size, data
+     * deleted with the stack.
+     */
     public static Builder dev() {
         return new Builder()
                 .envName("dev")
@@ -95,7 +100,10 @@ public record SluiceSettings(
                 .retainData(false);
     }
 
-    /** Room to scale out and a week of stream replay; data, keys and logs survive a stack deletion. */
+    /**
+     * Room to scale out and a week of stream replay; each Glue job sized as glue-jobs.conf describes it; data, keys
+     * and logs survive a stack deletion.
+     */
     public static Builder prod() {
         return new Builder()
                 .envName("prod")
@@ -106,8 +114,6 @@ public record SluiceSettings(
                 .emrMaxMemoryGb(256)
                 .emrMaxDiskGb(1000)
                 .emrIdleTimeoutMinutes(30)
-                .glueWorkerType("G.2X")
-                .glueWorkerCount(10)
                 .logRetentionDays(365)
                 .checkpointNoncurrentDays(14)
                 .lakeNoncurrentDays(30)
@@ -139,8 +145,9 @@ public record SluiceSettings(
         private String emrArchitecture = "ARM64";
         private List<String> subnetIds = List.of();
         private List<String> securityGroupIds = List.of();
-        private String glueWorkerType = "G.1X";
-        private int glueWorkerCount = 2;
+        // Unset: each Glue job keeps the size glue-jobs.conf gives it; set: every Glue job gets this size.
+        private Optional<String> glueWorkerType = Optional.empty();
+        private Optional<Integer> glueWorkerCount = Optional.empty();
         // Daily at 03:00 UTC: after the nightly low of a typical event stream; Glue's six-field cron syntax.
         private String maintenanceSchedule = "cron(0 3 * * ? *)";
         private int logRetentionDays = 30;
@@ -168,8 +175,8 @@ public record SluiceSettings(
         public Builder emrArchitecture(String value) { this.emrArchitecture = value; return this; }
         public Builder subnetIds(List<String> value) { this.subnetIds = value; return this; }
         public Builder securityGroupIds(List<String> value) { this.securityGroupIds = value; return this; }
-        public Builder glueWorkerType(String value) { this.glueWorkerType = value; return this; }
-        public Builder glueWorkerCount(int value) { this.glueWorkerCount = value; return this; }
+        public Builder glueWorkerType(String value) { this.glueWorkerType = Optional.ofNullable(value); return this; }
+        public Builder glueWorkerCount(int value) { this.glueWorkerCount = Optional.of(value); return this; }
         public Builder maintenanceSchedule(String value) { this.maintenanceSchedule = value; return this; }
         public Builder logRetentionDays(int value) { this.logRetentionDays = value; return this; }
         public Builder checkpointNoncurrentDays(int value) { this.checkpointNoncurrentDays = value; return this; }
@@ -186,7 +193,6 @@ public record SluiceSettings(
             requireNonNull(envName, "envName");
             requireNonNull(streamCapacity, "streamCapacity");
             requireNonNull(emrArchitecture, "emrArchitecture");
-            requireNonNull(glueWorkerType, "glueWorkerType");
             requireNonNull(maintenanceSchedule, "maintenanceSchedule");
             requireNonNull(subnetIds, "subnetIds");
             requireNonNull(securityGroupIds, "securityGroupIds");
@@ -206,8 +212,10 @@ public record SluiceSettings(
             check(EMR_ARCHITECTURES.contains(emrArchitecture), "emrArchitecture must be one of " + EMR_ARCHITECTURES);
             check(subnetIds.isEmpty() == securityGroupIds.isEmpty(),
                     "give both subnetIds and securityGroupIds for a VPC, or neither");
-            check(GLUE_WORKER_TYPES.contains(glueWorkerType), "glueWorkerType must be one of " + GLUE_WORKER_TYPES);
-            check(glueWorkerCount >= 2, "glueWorkerCount must be at least 2 (Glue's minimum for Spark jobs)");
+            glueWorkerType.ifPresent(type -> check(GlueJobDefinition.WORKER_TYPES.contains(type),
+                    "glueWorkerType must be one of " + GlueJobDefinition.WORKER_TYPES + ": " + type));
+            glueWorkerCount.ifPresent(count -> check(count >= 2,
+                    "glueWorkerCount must be at least 2 (Glue's minimum for Spark jobs): " + count));
             check(maintenanceSchedule.startsWith("cron(") && maintenanceSchedule.endsWith(")"),
                     "maintenanceSchedule must be a Glue cron(...) expression: " + maintenanceSchedule);
             check(LOG_RETENTION_DAYS.contains(logRetentionDays),

@@ -49,7 +49,9 @@ public final class SluiceStack extends Stack {
         output(StackOutputs.CHECKPOINTS_URI, storage.lakeUri(StorageConstruct.CHECKPOINTS_PREFIX), "Streaming checkpoints");
         output(StackOutputs.ARTIFACTS_BUCKET_NAME, storage.artifacts().getBucketName(), "Jar, Glue launcher, Athena results, EMR logs");
         output("ApplicationJarUri", storage.artifactsUri(StorageConstruct.APPLICATION_JAR),
-                "Upload spark-app's -emr jar here (EMR entryPoint and Glue --extra-jars)");
+                "Upload spark-app's -emr jar here (EMR entryPoint)");
+        output("GlueJarUri", storage.artifactsUri(StorageConstruct.GLUE_JAR),
+                "Upload glue-jobs' -glue jar here (Glue --extra-jars)");
         output("GlueLauncherScriptUri", storage.artifactsUri(GlueJobsConstruct.LAUNCHER_SCRIPT),
                 "Upload cdk/glue/" + GlueJobsConstruct.LAUNCHER_CLASS + ".scala here");
         output("LogsBucketName", storage.logs().getBucketName(), "S3 server access logs");

@@ -43,7 +43,10 @@ public final class StorageConstruct extends Construct {
     public static final String GLUE_TEMP_PREFIX = "glue-temp/";
     public static final String ATHENA_RESULTS_PREFIX = "athena-results/";
     public static final String EMR_LOGS_PREFIX = ArtifactsLayout.EMR_LOGS_PREFIX;
+    /** spark-app's shaded jar (classifier emr): EMR Serverless' entryPoint. */
     public static final String APPLICATION_JAR = JARS_PREFIX + "sluice-spark-app-emr.jar";
+    /** glue-jobs' shaded jar (classifier glue): the same application plus the Glue entry point, Glue's --extra-jars. */
+    public static final String GLUE_JAR = JARS_PREFIX + "sluice-glue-jobs-glue.jar";
 
     private final Bucket logs;
     private final Bucket lake;

@@ -56,8 +56,9 @@ class EnvironmentTest {
         prod.template().hasResourceProperties("AWS::EMRServerless::Application", Match.objectLike(Map.of(
                 "Name", "sluice-prod",
                 "MaximumCapacity", Map.of("Cpu", "64 vCPU", "Memory", "256 GB", "Disk", "1000 GB"))));
-        prod.template().allResourcesProperties("AWS::Glue::Job", Match.objectLike(Map.of(
-                "WorkerType", "G.2X", "NumberOfWorkers", 10)));
+        // dev caps every Glue job at 2 G.1X workers; prod sizes each as glue-jobs.conf says (backfill the largest).
+        prod.template().hasResourceProperties("AWS::Glue::Job", Match.objectLike(Map.of(
+                "Name", "sluice-prod-backfill", "WorkerType", "G.2X", "NumberOfWorkers", 10)));
         prod.template().hasResourceProperties("AWS::Logs::LogGroup", Match.objectLike(Map.of("RetentionInDays", 365)));
         prod.template().hasResourceProperties("AWS::KMS::Key", Match.objectLike(Map.of("PendingWindowInDays", 30)));
     }

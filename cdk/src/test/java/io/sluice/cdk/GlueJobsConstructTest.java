@@ -2,6 +2,8 @@ package io.sluice.cdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.glue.GlueJobDefinition;
+import io.sluice.glue.GlueJobDefinitions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,14 +24,18 @@ class GlueJobsConstructTest {
     }
 
     @Test
-    void oneGlue6SparkJobPerCommandRunningTheEntryPointFromTheJar() {
+    void oneGlue6SparkJobPerCommandRunningTheEntryPointFromTheGlueJar() {
         dev.template().resourceCountIs("AWS::Glue::Job", 3);
-        for (String command : List.of("backfill", "replay", "maintain")) {
+        for (GlueJobDefinition definition : GlueJobDefinitions.load().values()) {
+            String command = definition.command();
             dev.template().hasResourceProperties("AWS::Glue::Job", Match.objectLike(Map.of(
                     "Name", "sluice-dev-" + command,
                     "GlueVersion", "6.0",
+                    // dev runs every job on the smallest size; prod keeps the definitions' sizes (below).
                     "WorkerType", "G.1X",
                     "NumberOfWorkers", 2,
+                    "Timeout", definition.timeoutMinutes(),
+                    "MaxRetries", 0,
                     "SecurityConfiguration", "sluice-dev-glue",
                     "ExecutionProperty", Map.of("MaxConcurrentRuns", 1),
                     "Command", Match.objectLike(Map.of(
@@ -44,7 +50,33 @@ class GlueJobsConstructTest {
                             "--database", "sluice_dev",
                             "--enable-glue-datacatalog", "true",
                             "--extra-jars", Match.objectLike(Map.of("Fn::Join", Match.arrayWith(List.of(
-                                    Match.arrayWith(List.of("/jars/sluice-spark-app-emr.jar")))))))))));
+                                    Match.arrayWith(List.of("/jars/sluice-glue-jobs-glue.jar")))))))))));
+        }
+    }
+
+    @Test
+    void everyArgumentOfTheDefinitionIsDeployedAndTheDeploymentNamesItsResources() {
+        for (GlueJobDefinition definition : GlueJobDefinitions.load().values()) {
+            Map<String, Object> job = dev.resources("AWS::Glue::Job").values().stream()
+                    .map(Policies::props)
+                    .filter(properties -> properties.get("Name").equals("sluice-dev-" + definition.command()))
+                    .findFirst().orElseThrow();
+            Map<String, Object> arguments = Policies.map(job.get("DefaultArguments"));
+            assertThat(arguments).containsAllEntriesOf(definition.arguments());
+            assertThat(arguments.keySet()).containsAll(List.of("--extra-jars", "--TempDir", "--lake", "--database", "--environment"));
+            assertThat(arguments).containsEntry("--environment", "dev");
+        }
+    }
+
+    @Test
+    void prodSizesEachJobAsTheDefinitionsSay() {
+        Synth prod = Synth.prod();
+        for (GlueJobDefinition definition : GlueJobDefinitions.load().values()) {
+            prod.template().hasResourceProperties("AWS::Glue::Job", Match.objectLike(Map.of(
+                    "Name", "sluice-prod-" + definition.command(),
+                    "WorkerType", definition.workerType(),
+                    "NumberOfWorkers", definition.workers(),
+                    "Timeout", definition.timeoutMinutes())));
         }
     }
 
@@ -53,6 +85,14 @@ class GlueJobsConstructTest {
         Synth big = Synth.of(Map.of("env", "dev", "glueWorkerType", "G.2X", "glueWorkerCount", "6"));
         big.template().allResourcesProperties("AWS::Glue::Job", Match.objectLike(Map.of(
                 "WorkerType", "G.2X", "NumberOfWorkers", 6)));
+        // One override leaves the other dimension to the definitions.
+        Synth wider = Synth.of(Map.of("env", "prod", "glueWorkerCount", "4"));
+        for (GlueJobDefinition definition : GlueJobDefinitions.load().values()) {
+            wider.template().hasResourceProperties("AWS::Glue::Job", Match.objectLike(Map.of(
+                    "Name", "sluice-prod-" + definition.command(),
+                    "WorkerType", definition.workerType(),
+                    "NumberOfWorkers", 4)));
+        }
     }
 
     @Test

@@ -52,7 +52,8 @@ class SluiceSettingsTest {
         assertThat(settings.streamCapacity()).isEqualTo(SluiceSettings.StreamCapacity.PROVISIONED);
         assertThat(settings.shardCount()).isEqualTo(8);
         assertThat(settings.subnetIds()).containsExactly("subnet-a", "subnet-b");
-        assertThat(settings.glueWorkerCount()).isEqualTo(4);
+        assertThat(settings.glueWorkerCount()).contains(4);
+        assertThat(settings.glueWorkerType()).as("prod leaves the type to glue-jobs.conf").isEmpty();
         assertThat(settings.emrMaxVcpu()).isEqualTo(64);
     }
 

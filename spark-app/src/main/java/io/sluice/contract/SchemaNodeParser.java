@@ -79,8 +79,8 @@ final class SchemaNodeParser
             if (!props.isObject() || props.isEmpty()) {
                 throw ContractException.invalid(origin, pointer + "/properties", "an object must declare at least one property");
             }
-            for (Iterator<Map.Entry<String, JsonNode>> fields = props.fields(); fields.hasNext(); ) {
-                Map.Entry<String, JsonNode> field = fields.next();
+            // properties() (Jackson 2.15+) rather than fields(), which Jackson 2.20 (Spark 4.1) deprecates.
+            for (Map.Entry<String, JsonNode> field : props.properties()) {
                 String childPointer = pointer + "/properties/" + field.getKey();
                 if (!PROPERTY_NAME.matcher(field.getKey()).matches()) {
                     throw ContractException.invalid(origin, childPointer, "property names must match " + PROPERTY_NAME.pattern() + " (they become column names)");

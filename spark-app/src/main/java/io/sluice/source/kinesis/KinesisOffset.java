@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.spark.sql.connector.read.streaming.Offset;
 
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -85,8 +84,8 @@ public final class KinesisOffset
                 throw new IllegalArgumentException("Invalid Kinesis offset: no shards object in " + json);
             }
             Map<String, ShardPosition> shards = new TreeMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> fields = shardsNode.fields(); fields.hasNext(); ) {
-                Map.Entry<String, JsonNode> field = fields.next();
+            // properties() (Jackson 2.15+) rather than fields(), which Jackson 2.20 (Spark 4.1) deprecates.
+            for (Map.Entry<String, JsonNode> field : shardsNode.properties()) {
                 JsonNode node = field.getValue();
                 ShardPosition.Kind kind = ShardPosition.Kind.valueOf(text(node, "kind", json));
                 String sequenceNumber = node.hasNonNull("sequenceNumber") ? node.get("sequenceNumber").asText() : null;
