@@ -21,7 +21,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -49,9 +48,6 @@ import static org.awaitility.Awaitility.await;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(ExtensionContextResolver.class)
-// On the class, so no SparkSession starts for nothing.
-@Disabled("TODO(lead): enable once `sluice maintain` (issue 6 item 4) is on this branch; until then the entry point "
-        + "fails this run with 'Unmatched arguments from index 0: 'maintain', ...' (exit 2), as it should")
 final class GlueEntryPointMaintainTest
 {
     private static final int FILES = 3;

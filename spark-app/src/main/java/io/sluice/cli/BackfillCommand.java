@@ -5,7 +5,7 @@ import io.sluice.backfill.BackfillRequest;
 import io.sluice.backfill.BackfillResult;
 import io.sluice.backfill.BackfillSource;
 import io.sluice.config.SluiceConfig;
-import io.sluice.spark.SparkSessions;
+import io.sluice.spark.BatchSession;
 import io.sluice.stream.Lake;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -55,8 +55,8 @@ final class BackfillCommand
         BackfillRequest request = new BackfillRequest(rangeOptions.range(), BackfillSource.parse(source), rangeOptions.datasets, rangeOptions.dryRun, sliceRecords,
                 ignoreStreamHorizon);
         PrintWriter out = spec.commandLine().getOut();
-        SparkSession spark = SparkSessions.builder(config, "sluice-backfill").getOrCreate();
-        try {
+        try (BatchSession session = BatchSession.open(config, "sluice-backfill")) {
+            SparkSession spark = session.spark();
             BackfillResult result = new Backfill(spark, Lake.of(config), line -> {
                 out.println(line);
                 out.flush();
@@ -64,9 +64,6 @@ final class BackfillCommand
             out.println("backfill: " + result.summaryLine());
             out.flush();
             return result.balanced() ? ExitCodes.OK : ExitCodes.FAILED;
-        }
-        finally {
-            spark.stop();
         }
     }
 }

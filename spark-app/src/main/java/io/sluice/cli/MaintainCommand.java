@@ -4,7 +4,7 @@ import io.sluice.config.DurationFormat;
 import io.sluice.config.SluiceConfig;
 import io.sluice.maintain.MaintenanceRequest;
 import io.sluice.maintain.TableMaintenance;
-import io.sluice.spark.SparkSessions;
+import io.sluice.spark.BatchSession;
 import io.sluice.stream.Lake;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -49,16 +49,13 @@ final class MaintainCommand
         MaintenanceRequest request = new MaintenanceRequest(recentDays, DurationFormat.parse(retain)
                 .orElseThrow(() -> new IllegalArgumentException("Invalid --retain: '%s'; use a duration such as 168h or 7d".formatted(retain))), dryRun);
         PrintWriter out = spec.commandLine().getOut();
-        SparkSession spark = SparkSessions.builder(config, "sluice-maintain").getOrCreate();
-        try {
+        try (BatchSession session = BatchSession.open(config, "sluice-maintain")) {
+            SparkSession spark = session.spark();
             new TableMaintenance(spark, Lake.of(config), line -> {
                 out.println(line);
                 out.flush();
             }, Clock.systemUTC()).run(request);
             return ExitCodes.OK;
-        }
-        finally {
-            spark.stop();
         }
     }
 }

@@ -4,7 +4,7 @@ import io.sluice.backfill.QuarantineReplay;
 import io.sluice.backfill.ReplayRequest;
 import io.sluice.backfill.ReplayResult;
 import io.sluice.config.SluiceConfig;
-import io.sluice.spark.SparkSessions;
+import io.sluice.spark.BatchSession;
 import io.sluice.stream.Lake;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -41,8 +41,8 @@ final class ReplayCommand
         SluiceConfig config = configOptions.load();
         ReplayRequest request = new ReplayRequest(rangeOptions.range(), rangeOptions.datasets, rangeOptions.dryRun);
         PrintWriter out = spec.commandLine().getOut();
-        SparkSession spark = SparkSessions.builder(config, "sluice-replay").getOrCreate();
-        try {
+        try (BatchSession session = BatchSession.open(config, "sluice-replay")) {
+            SparkSession spark = session.spark();
             ReplayResult result = new QuarantineReplay(spark, Lake.of(config), line -> {
                 out.println(line);
                 out.flush();
@@ -50,9 +50,6 @@ final class ReplayCommand
             out.println("replay: " + result.summaryLine());
             out.flush();
             return result.balanced() ? ExitCodes.OK : ExitCodes.FAILED;
-        }
-        finally {
-            spark.stop();
         }
     }
 }
