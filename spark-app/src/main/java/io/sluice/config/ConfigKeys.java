@@ -40,6 +40,13 @@ public final class ConfigKeys
             "a local directory or an s3a:// URI", Parsers.storageLocation(), "Where the Delta tables live (bronze/, silver/, quarantine/, audit/)");
     public static final ConfigKey<String> CHECKPOINT_ROOT = new ConfigKey<>("lake.checkpoint-root", ".sluice/checkpoints",
             "a local directory or an s3a:// URI", Parsers.storageLocation(), "Where streaming checkpoints live (one directory per query)");
+    public static final ConfigKey<String> LAKE_S3_ENDPOINT = new ConfigKey<>("lake.s3.endpoint", "",
+            "an http(s) URL, or empty", Parsers.optionalHttpUri(),
+            "S3 endpoint for s3a:// locations on an S3-compatible store (MinIO, s3proxy); empty: AWS S3");
+    public static final ConfigKey<String> LAKE_S3_REGION = new ConfigKey<>("lake.s3.region", "",
+            "an AWS region such as eu-west-1, or empty", Parsers.string(), "Region of the s3a:// bucket; empty lets S3A work it out");
+    public static final ConfigKey<Boolean> LAKE_S3_PATH_STYLE_ACCESS = new ConfigKey<>("lake.s3.path-style-access", "false",
+            "true or false", Parsers.bool(), "Address s3a:// buckets as endpoint/bucket instead of bucket.endpoint (most S3-compatible stores need true)");
     public static final ConfigKey<String> CONTRACTS_DIR = new ConfigKey<>("contracts.dir", "",
             "a directory, or empty", Parsers.string(), "Contract files to use; empty uses the contracts packaged in the application jar");
 
@@ -79,7 +86,7 @@ public final class ConfigKeys
     public static final List<ConfigKey<?>> ALL = List.of(
             SOURCE_CONNECTOR, SOURCE_STREAM_NAME, SOURCE_REGION, SOURCE_ENDPOINT, SOURCE_ROLE_ARN, SOURCE_STARTING_POSITION,
             SOURCE_STARTING_TIMESTAMP, SOURCE_MAX_RECORDS_PER_SHARD, SOURCE_SHARD_DISCOVERY_INTERVAL,
-            LAKE_ROOT, CHECKPOINT_ROOT, CONTRACTS_DIR,
+            LAKE_ROOT, CHECKPOINT_ROOT, LAKE_S3_ENDPOINT, LAKE_S3_REGION, LAKE_S3_PATH_STYLE_ACCESS, CONTRACTS_DIR,
             TABLE_BRONZE, TABLE_QUARANTINE, TABLE_AUDIT,
             STREAM_QUERY_NAME, STREAM_TRIGGER_INTERVAL, STREAM_WATERMARK_DELAY, STREAM_LATE_POLICY, STREAM_MAX_RECORD_BYTES,
             STREAM_MAX_NESTING_DEPTH, STREAM_STOP_MARKER, METRICS_CLOUDWATCH_NAMESPACE,

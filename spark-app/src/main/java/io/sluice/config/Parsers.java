@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -24,6 +25,15 @@ final class Parsers
                 throw new IllegalArgumentException("a non-empty string");
             }
             return value;
+        };
+    }
+
+    static Function<String, Boolean> bool()
+    {
+        return value -> switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("true or false");
         };
     }
 

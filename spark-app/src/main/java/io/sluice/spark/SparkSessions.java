@@ -4,12 +4,16 @@ import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
 import org.apache.spark.sql.SparkSession;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import static java.util.Objects.requireNonNull;
 
 /**
  * The one way Sluice builds its SparkSession, locally and on EMR Serverless or Glue. Settings that the platform
  * owns (master, executor sizes) are left to spark-submit; Sluice sets only what its correctness depends on:
- * Delta's catalog and extensions, the RocksDB state store, UTC session time.
+ * Delta's catalog and extensions, the RocksDB state store, UTC session time, and the S3A settings of the
+ * {@code lake.s3.*} keys.
  */
 public final class SparkSessions
 {
@@ -32,6 +36,9 @@ public final class SparkSessions
                 .config("spark.databricks.delta.properties.defaults.enableDeletionVectors", "false")
                 // Delta's idempotent-writer markers are kept long enough to cover any realistic restart gap.
                 .config("spark.databricks.delta.setTransactionRetentionDuration", "interval 30 days");
+        for (Map.Entry<String, String> setting : s3aSettings(config).entrySet()) {
+            builder = builder.config("spark.hadoop." + setting.getKey(), setting.getValue());
+        }
         String master = config.value(ConfigKeys.SPARK_MASTER);
         if (!master.isBlank()) {
             builder = builder.master(master)
@@ -40,5 +47,33 @@ public final class SparkSessions
                     .config("spark.databricks.delta.snapshotPartitions", "2");
         }
         return builder;
+    }
+
+    /**
+     * The Hadoop settings S3A (s3a:// locations) gets from the configuration: the {@code lake.s3.*} keys that are set
+     * and, in local runs, the credential chain. Under spark-submit (no {@code spark.master}: EMR Serverless, Glue) the
+     * platform's S3 setup is left as it is.
+     */
+    public static Map<String, String> s3aSettings(SluiceConfig config)
+    {
+        requireNonNull(config, "config is null");
+        Map<String, String> settings = new LinkedHashMap<>();
+        if (!config.value(ConfigKeys.SPARK_MASTER).isBlank()) {
+            // Local runs: the AWS SDK's default chain (environment, system properties, profile and SSO, container and
+            // instance roles), the one the Kinesis client uses. S3A's own default chain would skip profiles.
+            settings.put("fs.s3a.aws.credentials.provider", "software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider");
+        }
+        String endpoint = config.value(ConfigKeys.LAKE_S3_ENDPOINT);
+        if (!endpoint.isEmpty()) {
+            settings.put("fs.s3a.endpoint", endpoint);
+        }
+        String region = config.value(ConfigKeys.LAKE_S3_REGION);
+        if (!region.isBlank()) {
+            settings.put("fs.s3a.endpoint.region", region);
+        }
+        if (config.value(ConfigKeys.LAKE_S3_PATH_STYLE_ACCESS)) {
+            settings.put("fs.s3a.path.style.access", "true");
+        }
+        return settings;
     }
 }

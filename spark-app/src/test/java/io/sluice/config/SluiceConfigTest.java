@@ -30,6 +30,9 @@ final class SluiceConfigTest
         assertThat(config.value(ConfigKeys.SOURCE_SHARD_DISCOVERY_INTERVAL)).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.value(ConfigKeys.LAKE_ROOT)).isEqualTo(".sluice/lake");
         assertThat(config.value(ConfigKeys.CHECKPOINT_ROOT)).isEqualTo(".sluice/checkpoints");
+        assertThat(config.value(ConfigKeys.LAKE_S3_ENDPOINT)).isEmpty();
+        assertThat(config.value(ConfigKeys.LAKE_S3_REGION)).isEmpty();
+        assertThat(config.value(ConfigKeys.LAKE_S3_PATH_STYLE_ACCESS)).isFalse();
         assertThat(config.value(ConfigKeys.CONTRACTS_DIR)).isEmpty();
         assertThat(config.value(ConfigKeys.TABLE_BRONZE)).isEqualTo("raw_events");
         assertThat(config.value(ConfigKeys.TABLE_QUARANTINE)).isEqualTo("quarantine");
@@ -45,7 +48,7 @@ final class SluiceConfigTest
         assertThat(config.value(ConfigKeys.SPARK_MASTER)).isEqualTo("local[*]");
         assertThat(config.value(ConfigKeys.SPARK_SHUFFLE_PARTITIONS)).isEqualTo(4);
         // Every key is covered above: a new key needs its default asserted here.
-        assertThat(ConfigKeys.ALL).hasSize(25);
+        assertThat(ConfigKeys.ALL).hasSize(28);
     }
 
     @Test
@@ -96,6 +99,8 @@ final class SluiceConfigTest
                 .hasMessageStartingWith("Invalid configuration value for 'lake.root': 'hdfs://namenode/lake' (expected a local directory or an s3://, s3a:// or file:// URI)");
         assertThatThrownBy(() -> SluiceConfig.load(Optional.empty(), Map.of(), Map.of("source.endpoint", "localhost:4568")))
                 .hasMessageStartingWith("Invalid configuration value for 'source.endpoint': 'localhost:4568'");
+        assertThatThrownBy(() -> SluiceConfig.load(Optional.empty(), Map.of(), Map.of("lake.s3.path-style-access", "yes")))
+                .hasMessage("Invalid configuration value for 'lake.s3.path-style-access': 'yes' (expected true or false), from --set");
     }
 
     @Test

@@ -157,7 +157,7 @@ final class StreamingPipelineTest
         return reports.stream().mapToLong(BatchReport::recordsRead).sum();
     }
 
-    private static String table(String dataset)
+    static String table(String dataset)
     {
         return switch (dataset) {
             case "tennis.serve" -> "tennis_serves";
