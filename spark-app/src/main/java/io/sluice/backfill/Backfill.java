@@ -14,6 +14,7 @@ import io.sluice.sink.AuditLog;
 import io.sluice.sink.BatchReport;
 import io.sluice.sink.IdempotentDeltaWriter;
 import io.sluice.stream.Lake;
+import io.sluice.stream.StreamWriterCheck;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -79,6 +80,9 @@ public final class Backfill
     {
         requireNonNull(request, "request is null");
         lake.contracts().checkDatasets(request.datasets(), "--dataset");
+        if (!request.dryRun()) {
+            StreamWriterCheck.checkBatchJobMayWrite(spark, lake, "backfill", clock);
+        }
         lake.createOrEvolveTables(spark);
         StreamHorizon horizon = StreamHorizon.read(spark, lake.tables(), lake.config().value(ConfigKeys.STREAM_WATERMARK_DELAY));
         Optional<Instant> lateBefore = horizon.lateBefore();

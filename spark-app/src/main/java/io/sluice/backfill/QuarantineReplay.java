@@ -14,6 +14,7 @@ import io.sluice.sink.BatchReport;
 import io.sluice.sink.ConcurrentCommits;
 import io.sluice.sink.IdempotentDeltaWriter;
 import io.sluice.stream.Lake;
+import io.sluice.stream.StreamWriterCheck;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -66,6 +67,9 @@ public final class QuarantineReplay
     {
         requireNonNull(request, "request is null");
         lake.contracts().checkDatasets(request.datasets(), "--dataset");
+        if (!request.dryRun()) {
+            StreamWriterCheck.checkBatchJobMayWrite(spark, lake, "replay", clock);
+        }
         lake.createOrEvolveTables(spark);
         Instant startedAt = clock.instant();
         String runId = RUN_PREFIX + UUID.randomUUID();

@@ -4,6 +4,7 @@ import io.delta.tables.DeltaTable;
 import io.sluice.sink.ConcurrentCommits;
 import io.sluice.sink.TableSpec;
 import io.sluice.stream.Lake;
+import io.sluice.stream.StreamWriterCheck;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
@@ -58,6 +59,9 @@ public final class TableMaintenance
     public List<MaintenanceReport> run(MaintenanceRequest request)
     {
         requireNonNull(request, "request is null");
+        if (!request.dryRun()) {
+            StreamWriterCheck.checkBatchJobMayWrite(spark, lake, "maintain", clock);
+        }
         LocalDate cutoff = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(request.recentDays() - 1L);
         List<MaintenanceReport> reports = new ArrayList<>();
         for (TableSpec table : lake.tables().all()) {
