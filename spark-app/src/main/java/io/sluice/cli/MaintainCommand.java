@@ -36,7 +36,7 @@ final class MaintainCommand
     int recentDays;
 
     @Option(names = "--retain", defaultValue = "168h", paramLabel = "DURATION",
-            description = "VACUUM keeps unreferenced files this long; at least 168h (default: ${DEFAULT-VALUE})")
+            description = "Retention for VACUUM, at least 168h (default: ${DEFAULT-VALUE}). Delta 4.0 applies each table's delta.deletedFileRetentionDuration (7 days) whatever this says")
     String retain;
 
     @Option(names = "--dry-run", description = "Report what would be compacted and vacuumed; change nothing")

@@ -115,6 +115,8 @@ final class BackfillTest
         List<String> progress = new ArrayList<>();
 
         BackfillResult first = new Backfill(spark, backfilled, progress::add, Clock.systemUTC()).run(request);
+        // The figure docs/benchmarks.md records for the 1,000,000-record run.
+        System.out.println("BackfillTest, first run: " + first.summaryLine());
 
         assertThat(first.balanced()).as(first.summaryLine()).isTrue();
         assertThat(first.recordsRead()).isEqualTo(records.size());
