@@ -17,12 +17,23 @@ final class RawRecords
 {
     private RawRecords() {}
 
+    static final long FIRST_SEQUENCE_NUMBER = 49_000_000_000_000_000L;
+
     /** @return bytes of payload written */
     static long write(SparkSession spark, TennisFeed feed, long count, int files, int shards, String path)
     {
+        return write(spark, feed, count, files, shards, path, FIRST_SEQUENCE_NUMBER);
+    }
+
+    /**
+     * @param firstSequence the first record's sequence number: a later call continues where an earlier one ended
+     * @return bytes of payload written
+     */
+    static long write(SparkSession spark, TennisFeed feed, long count, int files, int shards, String path, long firstSequence)
+    {
         long payloadBytes = 0;
         long perFile = (count + files - 1) / files;
-        long sequence = 49_000_000_000_000_000L;
+        long sequence = firstSequence;
         long written = 0;
         Timestamp arrival = new Timestamp(System.currentTimeMillis());
         for (int file = 0; file < files && written < count; file++) {
