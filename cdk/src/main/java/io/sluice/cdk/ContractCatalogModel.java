@@ -1,5 +1,7 @@
 package io.sluice.cdk;
 
+
+
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,9 +9,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.contract.Contract;
 import io.sluice.contract.ContractLoader;
 import io.sluice.contract.ContractRegistry;
-import io.sluice.pipeline.ContractEnforcer;
-import io.sluice.pipeline.QuarantineColumns;
-import io.sluice.pipeline.SilverColumns;
+import io.sluice.table.QuarantineColumns;
+import io.sluice.table.SilverColumns;
+import io.sluice.table.SilverSchema;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -23,7 +25,7 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Builds the {@link CatalogModel} from the data contracts with the same code the jobs use: the silver
- * tables' Spark schemas come from {@link ContractEnforcer#silverSchema(String)} and the quarantine
+ * tables' Spark schemas come from {@link SilverSchema} and the quarantine
  * table's from {@link QuarantineColumns#SCHEMA}, each type written as Glue/Hive type syntax by
  * {@code DataType.catalogString()}. The Schema Registry gets each dataset's latest JSON Schema, as written
  * in its contract file.
@@ -58,16 +60,15 @@ public final class ContractCatalogModel {
     }
 
     static CatalogModel build(ContractRegistry registry, ContractSource source) {
-        ContractEnforcer enforcer = new ContractEnforcer(registry);
         List<CatalogModel.Table> tables = new ArrayList<>();
         for (Map.Entry<String, List<Contract>> entry : registry.contractsByTable().entrySet()) {
             String table = entry.getKey();
             Contract latest = entry.getValue().get(entry.getValue().size() - 1);
             tables.add(table(table, StorageConstruct.SILVER_PREFIX + table + "/",
                     latest.description() + " (dataset " + latest.dataset() + ", contract v" + latest.version() + ")",
-                    enforcer.silverSchema(table), SilverColumns.PARTITION_COLUMNS));
+                    SilverSchema.of(latest), SilverColumns.PARTITION_COLUMNS));
         }
-        // The job writes the quarantine table under its name, like every table: <lake>/quarantine/<table>/ (LakeLayout).
+        // The job writes the quarantine table under its name, like every table: <lake>/quarantine/<table>/ (io.sluice.table.LakeLayout).
         tables.add(table(QUARANTINE_TABLE, StorageConstruct.QUARANTINE_PREFIX + QUARANTINE_TABLE + "/",
                 "Records that failed the envelope or their contract, with the reasons, raw payload and ingest position",
                 QuarantineColumns.SCHEMA, QuarantineColumns.PARTITION_COLUMNS));

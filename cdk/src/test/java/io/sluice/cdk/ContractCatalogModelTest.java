@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.contract.Contract;
 import io.sluice.contract.ContractLoader;
 import io.sluice.contract.ContractRegistry;
-import io.sluice.pipeline.ContractEnforcer;
-import io.sluice.pipeline.QuarantineColumns;
-import io.sluice.pipeline.SilverColumns;
+import io.sluice.table.QuarantineColumns;
+import io.sluice.table.SilverColumns;
+import io.sluice.table.SilverSchema;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,9 +50,9 @@ class ContractCatalogModelTest {
 
     @Test
     void glueColumnsEqualTheSilverStructType() {
-        ContractEnforcer enforcer = new ContractEnforcer(registry);
+        Map<String, StructType> silverSchemas = SilverSchema.all(registry);
         for (String table : registry.contractsByTable().keySet()) {
-            StructType schema = enforcer.silverSchema(table);
+            StructType schema = silverSchemas.get(table);
             Map<String, Object> input = tableInput(glueTable(table));
             assertThat(columns(input)).as(table).isEqualTo(expectedColumns(schema, SilverColumns.PARTITION_COLUMNS));
             assertThat(partitionKeys(input)).as(table).containsExactly(
@@ -73,13 +73,13 @@ class ContractCatalogModelTest {
 
     @Test
     void columnsAndPartitionKeysTogetherAreTheWholeSchemaOnce() {
-        ContractEnforcer enforcer = new ContractEnforcer(registry);
+        Map<String, StructType> silverSchemas = SilverSchema.all(registry);
         for (String table : registry.contractsByTable().keySet()) {
             Map<String, Object> input = tableInput(glueTable(table));
             List<List<String>> all = new ArrayList<>(columns(input));
             all.addAll(partitionKeys(input));
             assertThat(all).as(table).containsExactlyInAnyOrderElementsOf(
-                    expectedColumns(enforcer.silverSchema(table), List.of()));
+                    expectedColumns(silverSchemas.get(table), List.of()));
         }
     }
 

@@ -1,15 +1,15 @@
 package io.sluice.glue;
 
 import io.sluice.config.SluiceConfig;
-import io.sluice.pipeline.RawRecordColumns;
+import io.sluice.table.RawRecordColumns;
 import io.sluice.produce.FeedOptions;
 import io.sluice.produce.ProducedRecord;
 import io.sluice.produce.TennisFeed;
 import io.sluice.sink.BatchReport;
-import io.sluice.sink.TableSpec;
+import io.sluice.table.TableSpec;
 import io.sluice.stream.BatchActivity;
 import io.sluice.stream.GracefulStop;
-import io.sluice.stream.Lake;
+import io.sluice.lake.Lake;
 import io.sluice.stream.StreamingJob;
 import io.sluice.testing.ExtensionContextResolver;
 import io.sluice.testing.SharedSpark;

@@ -1,7 +1,10 @@
 package io.sluice.backfill;
 
-import io.sluice.sink.BronzeRecords;
-import io.sluice.sink.SluiceTables;
+import io.sluice.table.RawRecordColumns;
+
+
+import io.sluice.table.BronzeRecords;
+import io.sluice.table.SluiceTables;
 import io.sluice.source.JsonLinesArchive;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -22,7 +25,7 @@ public sealed interface BackfillSource
     String RAW_TABLE = "raw-table";
 
     /**
-     * The raw records, in {@link io.sluice.pipeline.RawRecordColumns#SCHEMA}.
+     * The raw records, in {@link RawRecordColumns#SCHEMA}.
      *
      * @param completedBatchesUpTo when a stream writes the lake, the start of its last complete micro-batch: raw rows of
      *         a batch still being written are left to that batch

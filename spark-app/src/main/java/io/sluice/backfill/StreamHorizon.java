@@ -1,6 +1,6 @@
 package io.sluice.backfill;
 
-import io.sluice.sink.SluiceTables;
+import io.sluice.table.SluiceTables;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 

@@ -6,7 +6,7 @@ import io.sluice.backfill.BackfillResult;
 import io.sluice.backfill.BackfillSource;
 import io.sluice.config.SluiceConfig;
 import io.sluice.spark.BatchSession;
-import io.sluice.stream.Lake;
+import io.sluice.lake.Lake;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

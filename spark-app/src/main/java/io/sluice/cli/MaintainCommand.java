@@ -5,7 +5,7 @@ import io.sluice.config.SluiceConfig;
 import io.sluice.maintain.MaintenanceRequest;
 import io.sluice.maintain.TableMaintenance;
 import io.sluice.spark.BatchSession;
-import io.sluice.stream.Lake;
+import io.sluice.lake.Lake;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

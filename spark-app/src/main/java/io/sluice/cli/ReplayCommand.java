@@ -5,7 +5,7 @@ import io.sluice.backfill.ReplayRequest;
 import io.sluice.backfill.ReplayResult;
 import io.sluice.config.SluiceConfig;
 import io.sluice.spark.BatchSession;
-import io.sluice.stream.Lake;
+import io.sluice.lake.Lake;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,5 +1,6 @@
 package io.sluice.cli;
 
+
 import io.sluice.config.InvalidConfigurationException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,5 +1,6 @@
 package io.sluice.cli;
 
+
 import picocli.CommandLine;
 
 /** The version printed by {@code sluice --version}: the jar's, with the Spark and Delta it was built for. */

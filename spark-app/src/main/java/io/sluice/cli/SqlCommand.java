@@ -2,7 +2,7 @@ package io.sluice.cli;
 
 import io.sluice.config.SluiceConfig;
 import io.sluice.spark.SparkSessions;
-import io.sluice.stream.Lake;
+import io.sluice.lake.Lake;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

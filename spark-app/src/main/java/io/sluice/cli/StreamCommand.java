@@ -6,7 +6,7 @@ import io.sluice.metrics.CloudWatchPublisher;
 import io.sluice.spark.SparkSessions;
 import io.sluice.stream.BatchActivity;
 import io.sluice.stream.GracefulStop;
-import io.sluice.stream.Lake;
+import io.sluice.lake.Lake;
 import io.sluice.stream.StreamingJob;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;

@@ -2,15 +2,14 @@ package io.sluice.maintain;
 
 import io.delta.tables.DeltaTable;
 import io.sluice.sink.ConcurrentCommits;
-import io.sluice.sink.TableSpec;
-import io.sluice.stream.Lake;
-import io.sluice.stream.StreamWriterCheck;
+import io.sluice.sink.DeltaLogGateway;
+import io.sluice.table.TableSpec;
+import io.sluice.lake.Lake;
+import io.sluice.lake.StreamWriterCheck;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.delta.DeltaLog;
-import org.apache.spark.sql.delta.Snapshot;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -93,9 +92,7 @@ public final class TableMaintenance
             if (vacuumable > 0) {
                 DeltaTable.forPath(spark, table.location()).vacuum(retentionHours);
             }
-            DeltaLog log = DeltaLog.forTable(spark, table.location());
-            Snapshot snapshot = log.update(false, scala.Option.empty(), scala.Option.empty());
-            log.checkpointAndCleanUpDeltaLog(snapshot, scala.Option.empty());
+            new DeltaLogGateway(spark).checkpointAndCleanUp(table.location());
         }
         return new MaintenanceReport(table.name(), before.count(), after.count(), after.bytes(), vacuumable, logFilesBefore, logFiles(table));
     }
@@ -103,8 +100,7 @@ public final class TableMaintenance
     /** Data files of the partitions on or after the cutoff, from the table's current snapshot. */
     private Files recentFiles(TableSpec table, String dateColumn, LocalDate cutoff)
     {
-        Snapshot snapshot = DeltaLog.forTable(spark, table.location()).update(false, scala.Option.empty(), scala.Option.empty());
-        Row row = snapshot.allFiles().toDF()
+        Row row = new DeltaLogGateway(spark).dataFiles(table.location())
                 .filter(col("partitionValues").getItem(dateColumn).geq(lit(cutoff.toString())))
                 .agg(count(lit(1)), sum(col("size")))
                 .first();

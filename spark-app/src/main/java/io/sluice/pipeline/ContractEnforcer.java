@@ -1,5 +1,11 @@
 package io.sluice.pipeline;
 
+import io.sluice.table.QuarantineColumns;
+import io.sluice.table.RawRecordColumns;
+
+import io.sluice.table.SilverColumns;
+import io.sluice.table.SilverSchema;
+
 import io.sluice.contract.Contract;
 import io.sluice.contract.ContractRegistry;
 import io.sluice.contract.SparkSchemaConverter;
@@ -50,22 +56,6 @@ public final class ContractEnforcer
     static final String ENVELOPE_PREFIX = "__envelope_";
     static final String DATA_PREFIX = "__data_";
 
-    private static final StructType ENVELOPE_SILVER = new StructType()
-            .add(SilverColumns.EVENT_ID, DataTypes.StringType, false)
-            .add(SilverColumns.EVENT_TYPE, DataTypes.StringType, false)
-            .add(SilverColumns.EVENT_SOURCE, DataTypes.StringType, false)
-            .add(SilverColumns.EVENT_TIME, DataTypes.TimestampType, false)
-            .add(SilverColumns.EVENT_SUBJECT, DataTypes.StringType, true)
-            .add(SilverColumns.EVENT_DATASCHEMA, DataTypes.StringType, false)
-            .add(SilverColumns.CONTRACT_VERSION, DataTypes.IntegerType, false);
-    private static final StructType INGEST_SILVER = new StructType()
-            .add(SilverColumns.INGEST_STREAM, DataTypes.StringType, true)
-            .add(SilverColumns.INGEST_SHARD_ID, DataTypes.StringType, true)
-            .add(SilverColumns.INGEST_SEQUENCE_NUMBER, DataTypes.StringType, true)
-            .add(SilverColumns.INGEST_PARTITION_KEY, DataTypes.StringType, true)
-            .add(SilverColumns.INGEST_ARRIVAL_TIME, DataTypes.TimestampType, true)
-            .add(SilverColumns.INGEST_TIME, DataTypes.TimestampType, false)
-            .add(SilverColumns.EVENT_DATE, DataTypes.DateType, false);
     private static final long MICROS_PER_DAY = 86_400_000_000L;
 
     private final ContractRegistry registry;
@@ -104,11 +94,7 @@ public final class ContractEnforcer
     /** The full silver schema of a table: envelope columns, the latest contract version's data columns, ingest columns. */
     public StructType silverSchema(String table)
     {
-        Contract latest = latest(table);
-        List<StructField> fields = new ArrayList<>(List.of(ENVELOPE_SILVER.fields()));
-        fields.addAll(List.of(SparkSchemaConverter.toStructType(latest.schema()).fields()));
-        fields.addAll(List.of(INGEST_SILVER.fields()));
-        return new StructType(fields.toArray(StructField[]::new));
+        return SilverSchema.of(latest(table));
     }
 
     public EnforcedBatch enforce(Dataset<Row> enveloped)

@@ -1,5 +1,7 @@
 package io.sluice.pipeline;
 
+import io.sluice.table.SilverColumns;
+
 import io.sluice.contract.Contract;
 import org.apache.spark.sql.Column;
 
@@ -10,9 +12,9 @@ import static org.apache.spark.sql.functions.regexp_extract;
 public final class EnvelopeColumns
 {
     /** The CloudEvent id; null when absent or not a UUID. Dedup keys on it. */
-    public static final String EVENT_ID = "event_id";
+    public static final String EVENT_ID = SilverColumns.EVENT_ID;
     /** The CloudEvent time; null when absent or not an RFC 3339 date-time. Dedup's watermark uses it. */
-    public static final String EVENT_TIME = "event_time";
+    public static final String EVENT_TIME = SilverColumns.EVENT_TIME;
     /**
      * The envelope as parsed, all attributes as strings, {@code data} as its JSON text; null when the payload failed
      * the pre-parse checks. Internal to the pipeline: read it through {@link ContractEnforcer}.

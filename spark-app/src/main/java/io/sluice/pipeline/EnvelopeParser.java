@@ -1,5 +1,7 @@
 package io.sluice.pipeline;
 
+import io.sluice.table.RawRecordColumns;
+
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;

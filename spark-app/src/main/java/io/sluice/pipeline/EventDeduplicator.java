@@ -1,5 +1,7 @@
 package io.sluice.pipeline;
 
+import io.sluice.table.RawRecordColumns;
+
 import org.apache.spark.api.java.function.FlatMapGroupsWithStateFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;

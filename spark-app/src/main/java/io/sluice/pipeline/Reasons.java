@@ -1,5 +1,7 @@
 package io.sluice.pipeline;
 
+import io.sluice.table.QuarantineColumns;
+
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
@@ -25,11 +27,8 @@ import static org.apache.spark.sql.functions.when;
  */
 final class Reasons
 {
-    static final StructType TYPE = new StructType()
-            .add("field_path", DataTypes.StringType, false)
-            .add("rule", DataTypes.StringType, false)
-            .add("message", DataTypes.StringType, true);
-    static final ArrayType ARRAY_TYPE = DataTypes.createArrayType(TYPE, false);
+    static final StructType TYPE = QuarantineColumns.REASON_TYPE;
+    static final ArrayType ARRAY_TYPE = QuarantineColumns.REASONS_TYPE;
     private static final int MAX_VALUE_CHARS = 80;
 
     /** One reason when {@code condition} holds (a null condition does not hold). */

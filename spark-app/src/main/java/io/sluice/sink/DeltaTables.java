@@ -1,5 +1,8 @@
 package io.sluice.sink;
 
+import io.sluice.table.TableProperties;
+import io.sluice.table.TableSpec;
+
 import io.delta.tables.DeltaTable;
 import io.delta.tables.DeltaTableBuilder;
 import org.apache.spark.sql.SparkSession;
@@ -8,7 +11,6 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.sql.delta.DeltaLog;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -67,17 +69,6 @@ public final class DeltaTables
             }
             spark.sql("ALTER TABLE delta.`%s` ADD COLUMNS (%s)".formatted(spec.location(), columns));
         }
-    }
-
-    /**
-     * The version this table recorded for an idempotent writer, if any: a batch whose version is at most this one
-     * was already committed and must not be written again.
-     */
-    public Optional<Long> committedVersion(String location, String appId)
-    {
-        DeltaLog log = DeltaLog.forTable(spark, location);
-        scala.Option<Object> version = log.update(false, scala.Option.empty(), scala.Option.empty()).transactions().get(appId);
-        return version.isDefined() ? Optional.of((Long) version.get()) : Optional.empty();
     }
 
     /**

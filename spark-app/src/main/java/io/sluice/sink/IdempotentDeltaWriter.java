@@ -1,5 +1,7 @@
 package io.sluice.sink;
 
+import io.sluice.table.TableSpec;
+
 import io.delta.tables.DeltaTable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
@@ -28,13 +30,13 @@ public final class IdempotentDeltaWriter
     private static final String MERGE_TXN_VERSION = "spark.databricks.delta.write.txnVersion";
 
     private final SparkSession spark;
-    private final DeltaTables tables;
+    private final DeltaLogGateway log;
     private final ConcurrentCommits retry = ConcurrentCommits.defaults();
 
     public IdempotentDeltaWriter(SparkSession spark)
     {
         this.spark = requireNonNull(spark, "spark is null");
-        this.tables = new DeltaTables(spark);
+        this.log = new DeltaLogGateway(spark);
     }
 
     /** How many rows a write put in the table, and whether an earlier attempt of the same batch had already done it. */
@@ -137,7 +139,7 @@ public final class IdempotentDeltaWriter
 
     private boolean isCommitted(TableSpec table, String appId, long version)
     {
-        Optional<Long> committed = tables.committedVersion(table.location(), appId);
+        Optional<Long> committed = log.committedVersion(table.location(), appId);
         return committed.isPresent() && committed.get() >= version;
     }
 

@@ -4,7 +4,7 @@ import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
 import io.sluice.config.SourceConnector;
 import io.sluice.config.StartingPosition;
-import io.sluice.pipeline.RawRecordColumns;
+import io.sluice.table.RawRecordColumns;
 import io.sluice.source.kinesis.KinesisClientSettings;
 import io.sluice.source.kinesis.KinesisSourceOptions;
 import org.apache.spark.sql.Dataset;

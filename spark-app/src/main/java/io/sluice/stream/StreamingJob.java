@@ -1,5 +1,10 @@
 package io.sluice.stream;
 
+import io.sluice.table.RawRecordColumns;
+
+
+import io.sluice.lake.Lake;
+
 import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
 import io.sluice.pipeline.EnvelopeParser;
@@ -43,7 +48,7 @@ public final class StreamingJob
     }
 
     /**
-     * Runs the pipeline over any stream of raw records ({@link io.sluice.pipeline.RawRecordColumns#SCHEMA}): how
+     * Runs the pipeline over any stream of raw records ({@link RawRecordColumns#SCHEMA}): how
      * tests and benchmarks stream archived JSON-lines files through exactly the code that serves Kinesis.
      */
     public StreamingQuery start(Dataset<Row> raw, Consumer<BatchReport> listener, BatchActivity activity)

@@ -10,7 +10,7 @@ import io.sluice.sink.BatchReport;
 import io.sluice.source.JsonLinesArchive;
 import io.sluice.stream.BatchActivity;
 import io.sluice.stream.GracefulStop;
-import io.sluice.stream.Lake;
+import io.sluice.lake.Lake;
 import io.sluice.stream.StreamingJob;
 import io.sluice.testing.ExtensionContextResolver;
 import io.sluice.testing.SharedSpark;

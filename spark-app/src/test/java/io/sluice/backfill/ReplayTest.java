@@ -3,7 +3,7 @@ package io.sluice.backfill;
 import io.sluice.config.SluiceConfig;
 import io.sluice.produce.ProducedRecord;
 import io.sluice.produce.RecordKind;
-import io.sluice.stream.Lake;
+import io.sluice.lake.Lake;
 import io.sluice.testing.ExtensionContextResolver;
 import io.sluice.testing.SharedSpark;
 import org.apache.spark.sql.Encoders;

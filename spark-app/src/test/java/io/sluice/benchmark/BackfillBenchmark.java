@@ -11,7 +11,7 @@ import io.sluice.produce.FeedOptions;
 import io.sluice.produce.JsonLinesRecordWriter;
 import io.sluice.produce.TennisFeed;
 import io.sluice.spark.SparkSessions;
-import io.sluice.stream.Lake;
+import io.sluice.lake.Lake;
 import org.apache.spark.sql.SparkSession;
 
 import java.nio.file.Files;

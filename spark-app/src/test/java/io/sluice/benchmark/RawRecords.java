@@ -1,6 +1,6 @@
 package io.sluice.benchmark;
 
-import io.sluice.pipeline.RawRecordColumns;
+import io.sluice.table.RawRecordColumns;
 import io.sluice.produce.ProducedRecord;
 import io.sluice.produce.TennisFeed;
 import org.apache.spark.sql.Row;

@@ -2,12 +2,12 @@ package io.sluice.benchmark;
 
 import io.sluice.pipeline.EnforcedBatch;
 import io.sluice.pipeline.EnvelopeParser;
-import io.sluice.pipeline.RawRecordColumns;
-import io.sluice.pipeline.SilverColumns;
+import io.sluice.table.RawRecordColumns;
+import io.sluice.table.SilverColumns;
 import io.sluice.produce.FeedOptions;
 import io.sluice.produce.ProducedRecord;
 import io.sluice.produce.TennisFeed;
-import io.sluice.stream.Lake;
+import io.sluice.lake.Lake;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;

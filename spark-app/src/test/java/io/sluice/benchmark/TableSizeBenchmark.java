@@ -2,15 +2,15 @@ package io.sluice.benchmark;
 
 import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
-import io.sluice.pipeline.RawRecordColumns;
+import io.sluice.table.RawRecordColumns;
 import io.sluice.produce.FeedOptions;
 import io.sluice.produce.TennisFeed;
 import io.sluice.sink.BatchReport;
 import io.sluice.sink.IdempotentDeltaWriter;
-import io.sluice.sink.TableSpec;
+import io.sluice.table.TableSpec;
 import io.sluice.spark.SparkSessions;
 import io.sluice.stream.BatchActivity;
-import io.sluice.stream.Lake;
+import io.sluice.lake.Lake;
 import io.sluice.stream.StreamingJob;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;

@@ -2,7 +2,7 @@ package io.sluice.contract;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sluice.pipeline.SilverColumns;
+import io.sluice.table.SilverColumns;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -1,5 +1,8 @@
 package io.sluice.pipeline;
 
+import io.sluice.table.RawRecordColumns;
+import io.sluice.table.SilverColumns;
+
 import io.sluice.contract.Contract;
 import io.sluice.contract.ContractLoader;
 import io.sluice.contract.ContractRegistry;

@@ -1,5 +1,8 @@
 package io.sluice.pipeline;
 
+import io.sluice.table.QuarantineColumns;
+import io.sluice.table.SilverColumns;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.contract.Contracts;
 import io.sluice.testing.ExtensionContextResolver;

@@ -1,5 +1,7 @@
 package io.sluice.pipeline;
 
+import io.sluice.table.RawRecordColumns;
+
 import io.sluice.testing.ExtensionContextResolver;
 import io.sluice.testing.SharedSpark;
 import org.apache.spark.sql.Row;

@@ -1,5 +1,7 @@
 package io.sluice.pipeline;
 
+import io.sluice.table.RawRecordColumns;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.spark.sql.Dataset;

@@ -1,5 +1,7 @@
 package io.sluice.sink;
 
+import io.sluice.table.TableSpec;
+
 import io.delta.tables.DeltaTable;
 import io.sluice.testing.ExtensionContextResolver;
 import io.sluice.testing.SharedSpark;

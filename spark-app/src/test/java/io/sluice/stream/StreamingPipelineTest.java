@@ -1,5 +1,7 @@
 package io.sluice.stream;
 
+import io.sluice.lake.Lake;
+
 import io.sluice.config.SluiceConfig;
 import io.sluice.local.KinesisMock;
 import io.sluice.produce.FeedOptions;

@@ -1,10 +1,11 @@
 package io.sluice.source.kinesis;
 
+import io.sluice.table.RawRecordColumns;
+
 import org.apache.spark.sql.connector.catalog.Table;
 import org.apache.spark.sql.connector.catalog.TableProvider;
 import org.apache.spark.sql.connector.expressions.Transform;
 import org.apache.spark.sql.sources.DataSourceRegister;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 
@@ -19,14 +20,8 @@ public final class KinesisSourceProvider
 {
     public static final String SHORT_NAME = "sluice-kinesis";
 
-    /** The first five columns equal the {@code aws-kinesis} connector's, so either can feed the same pipeline. */
-    public static final StructType SCHEMA = new StructType()
-            .add("data", DataTypes.BinaryType)
-            .add("streamName", DataTypes.StringType)
-            .add("partitionKey", DataTypes.StringType)
-            .add("sequenceNumber", DataTypes.StringType)
-            .add("approximateArrivalTimestamp", DataTypes.TimestampType)
-            .add("shardId", DataTypes.StringType);
+    /** The raw-record columns; the first five equal the {@code aws-kinesis} connector's, so either can feed the same pipeline. */
+    public static final StructType SCHEMA = RawRecordColumns.SCHEMA;
 
     @Override
     public String shortName()

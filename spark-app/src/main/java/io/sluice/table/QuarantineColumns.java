@@ -1,5 +1,6 @@
-package io.sluice.pipeline;
+package io.sluice.table;
 
+import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -28,6 +29,13 @@ public final class QuarantineColumns
     /** Set by a later replay of the row; always false when enforcement writes it. */
     public static final String REPLAYED = "replayed";
 
+    /** One reason a record was quarantined: where, which rule, and a message for people. */
+    public static final StructType REASON_TYPE = new StructType()
+            .add("field_path", DataTypes.StringType, false)
+            .add("rule", DataTypes.StringType, false)
+            .add("message", DataTypes.StringType, true);
+    public static final ArrayType REASONS_TYPE = DataTypes.createArrayType(REASON_TYPE, false);
+
     public static final List<String> PARTITION_COLUMNS = List.of(INGEST_DATE);
 
     public static final StructType SCHEMA = new StructType()
@@ -44,7 +52,7 @@ public final class QuarantineColumns
             .add(EVENT_DATASCHEMA, DataTypes.StringType, true)
             .add(CONTRACT_DATASET, DataTypes.StringType, true)
             .add(CONTRACT_VERSION, DataTypes.IntegerType, true)
-            .add(REASONS, Reasons.ARRAY_TYPE, false)
+            .add(REASONS, REASONS_TYPE, false)
             .add(REPLAYED, DataTypes.BooleanType, false);
 
     private QuarantineColumns() {}

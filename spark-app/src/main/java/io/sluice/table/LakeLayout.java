@@ -1,4 +1,4 @@
-package io.sluice.sink;
+package io.sluice.table;
 
 import java.nio.file.Path;
 

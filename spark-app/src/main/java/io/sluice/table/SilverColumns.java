@@ -1,14 +1,14 @@
-package io.sluice.pipeline;
+package io.sluice.table;
 
 import java.util.List;
 
 /** Columns every silver table has besides the contract's data columns (which sit between envelope and ingest). */
 public final class SilverColumns
 {
-    public static final String EVENT_ID = EnvelopeColumns.EVENT_ID;
+    public static final String EVENT_ID = "event_id";
     public static final String EVENT_TYPE = "event_type";
     public static final String EVENT_SOURCE = "event_source";
-    public static final String EVENT_TIME = EnvelopeColumns.EVENT_TIME;
+    public static final String EVENT_TIME = "event_time";
     public static final String EVENT_SUBJECT = "event_subject";
     public static final String EVENT_DATASCHEMA = "event_dataschema";
     public static final String CONTRACT_VERSION = "contract_version";

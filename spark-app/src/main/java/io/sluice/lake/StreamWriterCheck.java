@@ -1,4 +1,4 @@
-package io.sluice.stream;
+package io.sluice.lake;
 
 import io.sluice.config.ConfigKeys;
 import org.apache.hadoop.conf.Configuration;

@@ -1,7 +1,7 @@
-package io.sluice.sink;
+package io.sluice.table;
 
 
-import io.sluice.pipeline.QuarantineColumns;
+import io.sluice.table.QuarantineColumns;
 import org.apache.spark.sql.types.StructType;
 
 import java.util.List;
@@ -33,7 +33,7 @@ public record SluiceTables(TableSpec bronze, Map<String, TableSpec> silver, Tabl
                 silver,
                 new TableSpec(names.quarantine(), layout.quarantine(names.quarantine()), QuarantineColumns.SCHEMA,
                         QuarantineColumns.PARTITION_COLUMNS, false),
-                new TableSpec(names.audit(), layout.audit(names.audit()), AuditLog.SCHEMA, AuditLog.PARTITION_COLUMNS, true));
+                new TableSpec(names.audit(), layout.audit(names.audit()), AuditColumns.SCHEMA, AuditColumns.PARTITION_COLUMNS, true));
     }
 
     /** The configurable names of the tables that are not per dataset. */

@@ -1,6 +1,6 @@
-package io.sluice.sink;
+package io.sluice.table;
 
-import io.sluice.pipeline.RawRecordColumns;
+import io.sluice.table.RawRecordColumns;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;

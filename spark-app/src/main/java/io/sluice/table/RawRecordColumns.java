@@ -1,4 +1,4 @@
-package io.sluice.pipeline;
+package io.sluice.table;
 
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;

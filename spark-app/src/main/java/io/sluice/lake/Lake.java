@@ -1,4 +1,4 @@
-package io.sluice.stream;
+package io.sluice.lake;
 
 import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
@@ -7,14 +7,14 @@ import io.sluice.contract.ContractRegistry;
 import io.sluice.pipeline.ContractEnforcer;
 import io.sluice.pipeline.EnforcementLimits;
 import io.sluice.sink.DeltaTables;
-import io.sluice.sink.LakeLayout;
-import io.sluice.sink.SluiceTables;
-import io.sluice.sink.TableSpec;
+import io.sluice.table.LakeLayout;
+import io.sluice.table.SluiceTables;
+import io.sluice.table.SilverSchema;
+import io.sluice.table.TableSpec;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
@@ -49,10 +49,7 @@ public record Lake(SluiceConfig config, ContractRegistry contracts, ContractEnfo
     {
         ContractEnforcer enforcer = new ContractEnforcer(contracts, limits(config));
         LakeLayout layout = new LakeLayout(config.value(ConfigKeys.LAKE_ROOT), config.value(ConfigKeys.CHECKPOINT_ROOT));
-        Map<String, StructType> silverSchemas = new LinkedHashMap<>();
-        for (String table : enforcer.tables()) {
-            silverSchemas.put(table, enforcer.silverSchema(table));
-        }
+        Map<String, StructType> silverSchemas = SilverSchema.all(contracts);
         SluiceTables tables = SluiceTables.create(layout, new SluiceTables.TableNames(
                 config.value(ConfigKeys.TABLE_BRONZE), config.value(ConfigKeys.TABLE_QUARANTINE), config.value(ConfigKeys.TABLE_AUDIT)),
                 silverSchemas);

@@ -1,4 +1,4 @@
-package io.sluice.sink;
+package io.sluice.table;
 
 import org.apache.spark.sql.types.StructType;
 

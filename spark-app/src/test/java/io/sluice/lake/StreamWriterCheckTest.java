@@ -1,4 +1,5 @@
-package io.sluice.stream;
+package io.sluice.lake;
+
 
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
