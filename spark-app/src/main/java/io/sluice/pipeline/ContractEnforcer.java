@@ -180,6 +180,19 @@ public final class ContractEnforcer
         return functions.struct(fields.toArray(Column[]::new));
     }
 
+    /**
+     * Where {@link #split} sends a routed row: the name of its silver table when it passes its contract, null when it
+     * goes to quarantine. Lets a micro-batch count each output before writing, and skip the empty ones.
+     */
+    public Column destination()
+    {
+        Column table = lit(null).cast(DataTypes.StringType);
+        for (int index = contracts.size() - 1; index >= 0; index--) {
+            table = when(col(CONTRACT_INDEX).equalTo(index), lit(contracts.get(index).table())).otherwise(table);
+        }
+        return when(passes(), table);
+    }
+
     /** True on a routed row that passes its contract: what {@link #split} sends to silver. */
     public static Column passes()
     {

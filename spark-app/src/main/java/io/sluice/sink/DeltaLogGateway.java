@@ -6,13 +6,11 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.Snapshot;
 
-import java.util.Optional;
-
 import static java.util.Objects.requireNonNull;
 
 /**
  * The one place Sluice reads Delta's transaction log directly (an internal API, {@code org.apache.spark.sql.delta}):
- * the idempotent-writer markers, the data files of the current snapshot, and log checkpoints. Everything else goes
+ * the data files of the current snapshot, and log checkpoints. Everything else goes
  * through Delta's public {@code DeltaTable} API; the architecture test keeps it that way, so a Delta upgrade that
  * changes these internals is mended here alone.
  */
@@ -23,18 +21,6 @@ public final class DeltaLogGateway
     public DeltaLogGateway(SparkSession spark)
     {
         this.spark = requireNonNull(spark, "spark is null");
-    }
-
-    /**
-     * The version this table recorded for an idempotent writer, if any: a batch whose version is at most this one
-     * was already committed and must not be written again.
-     */
-    public Optional<Long> committedVersion(String location, String appId)
-    {
-        requireNonNull(location, "location is null");
-        requireNonNull(appId, "appId is null");
-        scala.Option<Object> version = snapshot(location).transactions().get(appId);
-        return version.isDefined() ? Optional.of((Long) version.get()) : Optional.empty();
     }
 
     /** The add actions of the table's current snapshot: one row per data file, with its partition values and size. */

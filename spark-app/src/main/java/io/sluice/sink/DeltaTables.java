@@ -41,7 +41,7 @@ public final class DeltaTables
                     .location(spec.location())
                     .addColumns(storable(spec.schema()))
                     .partitionedBy(spec.partitionColumns().toArray(String[]::new));
-            for (Map.Entry<String, String> property : TableProperties.forTable(spec.appendOnly()).entrySet()) {
+            for (Map.Entry<String, String> property : TableProperties.forTable(spec).entrySet()) {
                 builder = builder.property(property.getKey(), property.getValue());
             }
             builder.execute();

@@ -9,7 +9,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
@@ -18,25 +17,31 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 
 /**
- * Writes a micro-batch to a Delta table exactly once. Each write carries Delta's idempotent-writer marker
- * ({@code txnAppId}, {@code txnVersion} = batch id): when Spark re-executes a batch after a crash, the table already
- * holds the marker and the write is skipped. Row counts come from an {@link Observation} on the write itself, so
+ * Writes a micro-batch to a Delta table exactly once. Each write carries a commit marker (writer id, batch id; see
+ * {@link CommitMarkers}) in the same commit as its data: when Spark re-executes a batch after a crash, the table
+ * already holds the marker and the write is skipped. Row counts come from an {@link Observation} on the write itself, so
  * counting costs no second pass; a skipped write is counted from its (deterministic) input instead.
  */
 public final class IdempotentDeltaWriter
 {
-    /** Session settings Delta reads to make a MERGE idempotent (the writer options only apply to appends). */
-    private static final String MERGE_TXN_APP_ID = "spark.databricks.delta.write.txnAppId";
-    private static final String MERGE_TXN_VERSION = "spark.databricks.delta.write.txnVersion";
+    /** The session setting Delta writes into a MERGE's commit info (the writer option only applies to appends). */
+    private static final String COMMIT_USER_METADATA = "spark.databricks.delta.commitInfo.userMetadata";
 
     private final SparkSession spark;
-    private final DeltaLogGateway log;
+    private final CommitMarkers markers;
     private final ConcurrentCommits retry = ConcurrentCommits.defaults();
 
+    /** A writer for a run that starts now: none of its writer ids can have committed before. */
     public IdempotentDeltaWriter(SparkSession spark)
     {
+        this(spark, new CommitMarkers(spark, java.time.Instant.now()));
+    }
+
+    /** @param markers what the tables already hold; kept across the batches of a query, so the log is read once */
+    public IdempotentDeltaWriter(SparkSession spark, CommitMarkers markers)
+    {
         this.spark = requireNonNull(spark, "spark is null");
-        this.log = new DeltaLogGateway(spark);
+        this.markers = requireNonNull(markers, "markers is null");
     }
 
     /** How many rows a write put in the table, and whether an earlier attempt of the same batch had already done it. */
@@ -47,7 +52,7 @@ public final class IdempotentDeltaWriter
         requireNonNull(rows, "rows is null");
         requireNonNull(table, "table is null");
         requireNonNull(appId, "appId is null");
-        if (isCommitted(table, appId, version)) {
+        if (markers.isCommitted(table.location(), appId, version)) {
             return new WriteResult(rows.count(), true);
         }
         Observation observation = new Observation("rows_" + table.name());
@@ -55,9 +60,9 @@ public final class IdempotentDeltaWriter
                 .write()
                 .format("delta")
                 .mode("append")
-                .option("txnAppId", appId)
-                .option("txnVersion", version)
+                .option("userMetadata", CommitMarkers.marker(appId, version))
                 .save(table.location());
+        markers.recordCommitted(table.location(), appId, version);
         try {
             return new WriteResult(((Number) observation.getAsJava().get("rows")).longValue(), false);
         }
@@ -81,21 +86,22 @@ public final class IdempotentDeltaWriter
         requireNonNull(rows, "rows is null");
         requireNonNull(table, "table is null");
         List<Row> partitions = partitionValues(rows, table);
-        if (isCommitted(table, appId, version)) {
+        if (markers.isCommitted(table.location(), appId, version)) {
             long inserted = DeltaTable.forPath(spark, table.location()).toDF()
                     .where(partitionFilter(partitions, table, ""))
                     .join(rows.select(col(keyColumn), col(originColumn)), new String[] {keyColumn, originColumn})
                     .count();
             return new WriteResult(inserted, true);
         }
-        spark.conf().set(MERGE_TXN_APP_ID, appId);
-        spark.conf().set(MERGE_TXN_VERSION, Long.toString(version));
+        // MERGEs run one at a time, after a batch's appends, so the session-wide setting belongs to this one.
+        spark.conf().set(COMMIT_USER_METADATA, CommitMarkers.marker(appId, version));
         try {
-            return new WriteResult(mergeMissing(rows, table, List.of(keyColumn), partitions), false);
+            WriteResult result = new WriteResult(mergeMissing(rows, table, List.of(keyColumn), partitions), false);
+            markers.recordCommitted(table.location(), appId, version);
+            return result;
         }
         finally {
-            spark.conf().unset(MERGE_TXN_APP_ID);
-            spark.conf().unset(MERGE_TXN_VERSION);
+            spark.conf().unset(COMMIT_USER_METADATA);
         }
     }
 
@@ -135,12 +141,6 @@ public final class IdempotentDeltaWriter
                     .first();
             return ((Number) metrics.getAs("num_inserted_rows")).longValue();
         });
-    }
-
-    private boolean isCommitted(TableSpec table, String appId, long version)
-    {
-        Optional<Long> committed = log.committedVersion(table.location(), appId);
-        return committed.isPresent() && committed.get() >= version;
     }
 
     /** The distinct partition values of the rows, as strings. */

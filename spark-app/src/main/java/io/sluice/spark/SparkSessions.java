@@ -33,9 +33,7 @@ public final class SparkSessions
                         "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider")
                 // Changelog checkpointing uploads only the changed keys each batch, so commit cost follows the batch, not the state.
                 .config("spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled", "true")
-                .config("spark.databricks.delta.properties.defaults.enableDeletionVectors", "false")
-                // Delta's idempotent-writer markers are kept long enough to cover any realistic restart gap.
-                .config("spark.databricks.delta.setTransactionRetentionDuration", "interval 30 days");
+                .config("spark.databricks.delta.properties.defaults.enableDeletionVectors", "false");
         for (Map.Entry<String, String> setting : s3aSettings(config).entrySet()) {
             builder = builder.config("spark.hadoop." + setting.getKey(), setting.getValue());
         }

@@ -11,6 +11,7 @@ import io.sluice.table.RawRecordColumns;
 import io.sluice.table.SilverColumns;
 import io.sluice.sink.AuditLog;
 import io.sluice.sink.BatchReport;
+import io.sluice.sink.CommitMarkers;
 import io.sluice.table.BronzeRecords;
 import io.sluice.sink.IdempotentDeltaWriter;
 import io.sluice.sink.IdempotentDeltaWriter.WriteResult;
@@ -39,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -78,10 +80,17 @@ public final class MicroBatchProcessor
     private final transient Consumer<BatchReport> listener;
     private final transient Clock clock;
     private final transient BatchActivity activity;
+    private final Instant notBefore;
+    /** What the tables hold of this query's batches: read from each table's history once, then kept by this processor. */
+    private transient CommitMarkers markers;
 
+    /**
+     * @param notBefore no commit of this query is older than this (its checkpoint was created at or after it)
+     */
     public MicroBatchProcessor(ContractEnforcer enforcer, SluiceTables tables, LatePolicy latePolicy, Consumer<BatchReport> listener, Clock clock,
-            BatchActivity activity)
+            BatchActivity activity, Instant notBefore)
     {
+        this.notBefore = requireNonNull(notBefore, "notBefore is null");
         this.activity = requireNonNull(activity, "activity is null");
         this.enforcer = requireNonNull(enforcer, "enforcer is null");
         this.tables = requireNonNull(tables, "tables is null");
@@ -98,7 +107,10 @@ public final class MicroBatchProcessor
                 .orElseThrow(() -> new IllegalStateException("Cannot write a batch outside a streaming query: no query id"));
         Instant startedAt = clock.instant();
         Timestamp ingestTime = Timestamp.from(startedAt);
-        IdempotentDeltaWriter writer = new IdempotentDeltaWriter(spark);
+        if (markers == null) {
+            markers = new CommitMarkers(spark, notBefore);
+        }
+        IdempotentDeltaWriter writer = new IdempotentDeltaWriter(spark, markers);
 
         Dataset<Row> routed = enforcer.route(labelled, batchConstant(ingestTime)).persist(StorageLevel.MEMORY_AND_DISK());
         // Threads made here inherit the streaming thread's Spark local properties (job group, query id), so the
@@ -107,7 +119,7 @@ public final class MicroBatchProcessor
         activity.started();
         try {
             long mark = System.nanoTime();
-            Statistics statistics = Statistics.of(routed);
+            Statistics statistics = Statistics.of(routed, enforcer.destination());
             log.debug("batch {}: routed and counted in {} ms", batchId, (System.nanoTime() - mark) / 1_000_000);
             if (statistics.read() == 0) {
                 activity.noData();
@@ -129,16 +141,24 @@ public final class MicroBatchProcessor
             // table's commit overlaps another's file writing.
             Future<WriteResult> bronze = writers.submit(() -> writer.append(BronzeRecords.fromRaw(routed, col(ContractEnforcer.INGEST_TIME)),
                     tables.bronze(), appId(queryId, "bronze"), batchId));
+            // Only tables that receive rows are written: an empty append is still a Delta commit, log and all.
             Map<String, Future<WriteResult>> silverWrites = new TreeMap<>();
+            Map<String, Long> silverRows = new TreeMap<>();
             for (Map.Entry<String, Dataset<Row>> table : onTime.silver().entrySet()) {
+                if (statistics.onTimeRowsFor(table.getKey()) == 0) {
+                    silverRows.put(table.getKey(), 0L);
+                    continue;
+                }
                 silverWrites.put(table.getKey(), writers.submit(() -> writer.append(table.getValue(), tables.silver(table.getKey()),
                         appId(queryId, "silver:" + table.getKey()), batchId)));
             }
             Dataset<Row> quarantineRows = quarantine;
-            Future<WriteResult> quarantined = writers.submit(() -> writer.append(quarantineRows, tables.quarantine(), appId(queryId, "quarantine"), batchId));
+            boolean anyQuarantined = statistics.quarantineCandidates() > 0 || (late > 0 && latePolicy == LatePolicy.QUARANTINE);
+            Future<WriteResult> quarantined = anyQuarantined
+                    ? writers.submit(() -> writer.append(quarantineRows, tables.quarantine(), appId(queryId, "quarantine"), batchId))
+                    : CompletableFuture.completedFuture(new WriteResult(0, false));
 
             boolean replayed = await(bronze).alreadyCommitted();
-            Map<String, Long> silverRows = new TreeMap<>();
             for (Map.Entry<String, Future<WriteResult>> table : silverWrites.entrySet()) {
                 WriteResult result = await(table.getValue());
                 silverRows.put(table.getKey(), result.rows());
@@ -217,17 +237,22 @@ public final class MicroBatchProcessor
         return "sluice:" + queryId + ":" + table;
     }
 
-    /** Counts per dedup status and per shard, from one aggregation over the batch. */
+    /**
+     * Counts per dedup status, per shard and per output, from one aggregation over the batch.
+     *
+     * @param onTimeSilver rows of on-time (new or unkeyed) records that pass their contract, by silver table
+     * @param quarantineCandidates rows of records other than duplicates that fail their contract
+     */
     private record Statistics(Map<DedupStatus, Long> byStatus, List<ShardRange> shardRanges, Optional<Instant> maxArrivalTime,
-            Optional<Instant> maxEventTime)
+            Optional<Instant> maxEventTime, Map<String, Long> onTimeSilver, long quarantineCandidates)
     {
-        static Statistics of(Dataset<Row> routed)
+        static Statistics of(Dataset<Row> routed, Column destination)
         {
             // Sequence numbers are decimal strings of up to 56 digits (more with a sub-record suffix): left-padding
             // makes their string order the numeric order.
             Column sequence = lpad(col(RawRecordColumns.SEQUENCE_NUMBER), SEQUENCE_NUMBER_WIDTH, "0");
             List<Row> rows = routed
-                    .groupBy(coalesce(col(RawRecordColumns.SHARD_ID), lit("")).as("shard"), status().as("status"))
+                    .groupBy(coalesce(col(RawRecordColumns.SHARD_ID), lit("")).as("shard"), status().as("status"), destination.as("destination"))
                     .agg(count(lit(1)).as("records"),
                             min(sequence).as("first"),
                             max(sequence).as("last"),
@@ -238,21 +263,36 @@ public final class MicroBatchProcessor
             Map<String, ShardRange> ranges = new LinkedHashMap<>();
             Timestamp maxArrival = null;
             Timestamp maxEvent = null;
+            Map<String, Long> onTimeSilver = new TreeMap<>();
+            long quarantineCandidates = 0;
             for (Row row : rows) {
-                long records = row.getLong(2);
-                byStatus.merge(DedupStatus.valueOf(row.getString(1)), records, Long::sum);
+                long records = row.getLong(3);
+                DedupStatus status = DedupStatus.valueOf(row.getString(1));
+                byStatus.merge(status, records, Long::sum);
+                if (row.isNullAt(2)) {
+                    quarantineCandidates += status == DedupStatus.DUPLICATE ? 0 : records;
+                }
+                else if (status == DedupStatus.NEW || status == DedupStatus.UNKEYED) {
+                    onTimeSilver.merge(row.getString(2), records, Long::sum);
+                }
                 String shard = row.getString(0);
-                String first = unpad(row.getString(3));
-                String last = unpad(row.getString(4));
+                String first = unpad(row.getString(4));
+                String last = unpad(row.getString(5));
                 ranges.merge(shard, new ShardRange(shard, first, last, records), (left, right) -> new ShardRange(shard,
                         lower(left.firstSequenceNumber(), right.firstSequenceNumber()),
                         higher(left.lastSequenceNumber(), right.lastSequenceNumber()),
                         left.records() + right.records()));
-                maxArrival = later(maxArrival, row.getTimestamp(5));
-                maxEvent = later(maxEvent, row.getTimestamp(6));
+                maxArrival = later(maxArrival, row.getTimestamp(6));
+                maxEvent = later(maxEvent, row.getTimestamp(7));
             }
             return new Statistics(byStatus, new ArrayList<>(ranges.values()),
-                    Optional.ofNullable(maxArrival).map(Timestamp::toInstant), Optional.ofNullable(maxEvent).map(Timestamp::toInstant));
+                    Optional.ofNullable(maxArrival).map(Timestamp::toInstant), Optional.ofNullable(maxEvent).map(Timestamp::toInstant),
+                    onTimeSilver, quarantineCandidates);
+        }
+
+        long onTimeRowsFor(String table)
+        {
+            return onTimeSilver.getOrDefault(table, 0L);
         }
 
         long countOf(DedupStatus status)

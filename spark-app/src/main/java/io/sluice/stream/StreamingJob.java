@@ -13,11 +13,17 @@ import io.sluice.sink.BatchReport;
 import io.sluice.source.KinesisSource;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
@@ -30,6 +36,8 @@ import static java.util.Objects.requireNonNull;
  */
 public final class StreamingJob
 {
+    private static final Duration CLOCK_SKEW = Duration.ofHours(1);
+
     private final SparkSession spark;
     private final Lake lake;
 
@@ -62,18 +70,38 @@ public final class StreamingJob
         Dataset<Row> labelled = new EventDeduplicator(config.value(ConfigKeys.STREAM_WATERMARK_DELAY)).label(enveloped);
 
         String queryName = config.value(ConfigKeys.STREAM_QUERY_NAME);
+        String checkpoint = lake.layout().checkpoint(queryName);
         MicroBatchProcessor processor = new MicroBatchProcessor(lake.enforcer(), lake.tables(),
-                config.value(ConfigKeys.STREAM_LATE_POLICY), listener, Clock.systemUTC(), activity);
+                config.value(ConfigKeys.STREAM_LATE_POLICY), listener, Clock.systemUTC(), activity, checkpointCreated(checkpoint));
         try {
             return labelled.writeStream()
                     .queryName(queryName)
-                    .option("checkpointLocation", lake.layout().checkpoint(queryName))
+                    .option("checkpointLocation", checkpoint)
                     .trigger(Trigger.ProcessingTime(config.value(ConfigKeys.STREAM_TRIGGER_INTERVAL).toMillis()))
                     .foreachBatch(processor)
                     .start();
         }
         catch (TimeoutException e) {
             throw new IllegalStateException("Cannot start the streaming query " + queryName + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * When the query's checkpoint was created (its {@code metadata} file, which holds the query id), less an hour for
+     * clocks that disagree: no commit of this query can be older. Now, for a checkpoint not created yet.
+     */
+    private Instant checkpointCreated(String checkpoint)
+    {
+        Path metadata = new Path(checkpoint, "metadata");
+        try {
+            FileSystem fileSystem = metadata.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            Instant created = fileSystem.exists(metadata)
+                    ? Instant.ofEpochMilli(fileSystem.getFileStatus(metadata).getModificationTime())
+                    : Instant.now();
+            return created.minus(CLOCK_SKEW);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the streaming checkpoint at " + checkpoint, e);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.sluice.table;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,9 +12,24 @@ public final class TableProperties
 {
     private TableProperties() {}
 
-    public static Map<String, String> forTable(boolean appendOnly)
+    /**
+     * Columns worth per-file min/max statistics: what readers filter on (event id for the late MERGE and for lookups,
+     * the times for ranges). Delta's default is the first 32 columns, nested fields included; collecting those on
+     * every write is work no query uses.
+     */
+    static final List<String> STATISTICS_COLUMNS = List.of(
+            SilverColumns.EVENT_ID, SilverColumns.EVENT_TIME, SilverColumns.INGEST_TIME, BronzeRecords.ARRIVAL_TIME, "started_at", "batch_id");
+
+    public static Map<String, String> forTable(TableSpec table)
     {
         Map<String, String> properties = new LinkedHashMap<>();
+        List<String> statistics = STATISTICS_COLUMNS.stream()
+                .filter(column -> List.of(table.schema().fieldNames()).contains(column) && !table.partitionColumns().contains(column))
+                .toList();
+        if (!statistics.isEmpty()) {
+            properties.put("delta.dataSkippingStatsColumns", String.join(",", statistics));
+        }
+        boolean appendOnly = table.appendOnly();
         properties.put("delta.enableDeletionVectors", "false");
         properties.put("delta.checkpointPolicy", "classic");
         properties.put("delta.enableTypeWidening", "false");

@@ -138,7 +138,7 @@ public final class PipelineBenchmark
                 .option("checkpointLocation", lake.layout().checkpoint("benchmark"))
                 .trigger(Trigger.ProcessingTime(0))
                 .foreachBatch(new MicroBatchProcessor(lake.enforcer(), lake.tables(), config.value(ConfigKeys.STREAM_LATE_POLICY),
-                        reports::add, Clock.systemUTC(), new BatchActivity()))
+                        reports::add, Clock.systemUTC(), new BatchActivity(), Instant.EPOCH))
                 .start();
         while (reports.stream().mapToLong(BatchReport::recordsRead).sum() < events) {
             if (!query.isActive()) {

@@ -1,5 +1,7 @@
 package io.sluice.stream;
 
+import io.sluice.testing.StreamHarness;
+
 import io.sluice.lake.Lake;
 
 import io.sluice.config.SluiceConfig;
@@ -130,7 +132,8 @@ final class S3LakeTest
             sent.addAll(write(writer, feed.take(600)));
             BatchActivity firstActivity = new BatchActivity();
             StreamingQuery first = new StreamingJob(spark, lake).start(reports::add, firstActivity);
-            UUID firstQuery = stopOnceIngested(first, firstActivity, reports, sent.size());
+            StreamHarness.ingestThenStop(first, firstActivity, reports, sent.size(), Duration.ofMinutes(3));
+            UUID firstQuery = first.id();
             assertThat(s3.exists(BUCKET, "checkpoints/sluice-ingest/offsets/0")).as("the checkpoint is in the bucket").isTrue();
             assertThat(s3.exists(BUCKET, "lake/bronze/raw_events/_delta_log/00000000000000000000.json")).as("the tables are in the bucket").isTrue();
 
@@ -140,12 +143,13 @@ final class S3LakeTest
             sent.addAll(write(writer, feed.take(600)));
             BatchActivity secondActivity = new BatchActivity();
             StreamingQuery second = new StreamingJob(spark, lake).start(reports::add, secondActivity);
-            UUID secondQuery = stopOnceIngested(second, secondActivity, reports, sent.size());
+            StreamHarness.ingestThenStop(second, secondActivity, reports, sent.size(), Duration.ofMinutes(3));
+            UUID secondQuery = second.id();
             assertThat(secondQuery).as("restarted on the same checkpoint").isEqualTo(firstQuery);
         }
 
         assertThat(reports).allSatisfy(report -> assertThat(report.balanced()).as(report.summaryLine()).isTrue());
-        Collection<BatchReport> batches = byBatch(reports).values();
+        Collection<BatchReport> batches = StreamHarness.byBatch(reports).values();
         assertThat(batches.stream().mapToLong(BatchReport::recordsRead).sum()).as("each record read once").isEqualTo(sent.size());
         assertThat(batches.stream().mapToLong(BatchReport::late).sum()).as("late events took the MERGE path").isPositive();
 
@@ -153,7 +157,7 @@ final class S3LakeTest
         Map<String, Set<String>> expectedSilver = new HashMap<>();
         for (ProducedRecord record : sent) {
             if (record.kind().fate() == RecordKind.Fate.SILVER) {
-                expectedSilver.computeIfAbsent(StreamingPipelineTest.table(record.dataset().orElseThrow()), ignored -> new HashSet<>())
+                expectedSilver.computeIfAbsent(StreamHarness.silverTable(record.dataset().orElseThrow()), ignored -> new HashSet<>())
                         .add(record.eventId().orElseThrow());
             }
         }
@@ -179,36 +183,7 @@ final class S3LakeTest
         return records;
     }
 
-    /**
-     * One report per batch id. A stop can interrupt the commit of the batch it waited for; the restarted query runs
-     * that batch again on the same records (G4: it writes nothing twice) and reports it again, with the same counts.
-     */
-    private static Map<Long, BatchReport> byBatch(List<BatchReport> reports)
-    {
-        Map<Long, BatchReport> batches = new HashMap<>();
-        for (BatchReport report : reports) {
-            BatchReport earlier = batches.putIfAbsent(report.batchId(), report);
-            if (earlier != null) {
-                assertThat(report.recordsRead()).as("batch %s re-run on the same records", report.batchId()).isEqualTo(earlier.recordsRead());
-            }
-        }
-        return batches;
-    }
 
-    /** Waits until the batches so far have read {@code expected} records, stops the query between batches, returns its id. */
-    private static UUID stopOnceIngested(StreamingQuery query, BatchActivity activity, List<BatchReport> reports, long expected)
-            throws Exception
-    {
-        try {
-            await().atMost(Duration.ofMinutes(3))
-                    .until(() -> StreamingPipelineTest.ingested(query, List.copyOf(byBatch(reports).values())) >= expected);
-        }
-        finally {
-            GracefulStop.stopBetweenBatches(query, activity);
-        }
-        assertThat(query.exception().isEmpty()).isTrue();
-        return query.id();
-    }
 
     private static String latin1(byte[] bytes)
     {

@@ -1,5 +1,7 @@
 package io.sluice.stream;
 
+import io.sluice.testing.StreamHarness;
+
 import io.sluice.lake.Lake;
 
 import io.sluice.config.SluiceConfig;
@@ -98,7 +100,7 @@ final class StreamingPipelineTest
                 writer.write(records);
                 sent.addAll(records);
                 long expected = sent.size();
-                await().atMost(Duration.ofMinutes(3)).until(() -> ingested(query, reports) >= expected);
+                StreamHarness.awaitIngested(query, reports, expected, Duration.ofMinutes(3));
             }
         }
         finally {
@@ -112,12 +114,7 @@ final class StreamingPipelineTest
 
         sluiceLake.registerViews(spark);
         // Silver holds every event meant for it, once, in the table of its dataset.
-        Map<String, Set<String>> expectedSilver = new HashMap<>();
-        for (ProducedRecord record : sent) {
-            if (record.kind().fate() == RecordKind.Fate.SILVER) {
-                expectedSilver.computeIfAbsent(table(record.dataset().orElseThrow()), ignored -> new HashSet<>()).add(record.eventId().orElseThrow());
-            }
-        }
+        Map<String, Set<String>> expectedSilver = StreamHarness.expectedSilverIds(sent);
         for (Map.Entry<String, Set<String>> table : expectedSilver.entrySet()) {
             List<String> ids = spark.sql("SELECT event_id FROM " + table.getKey()).collectAsList().stream().map(row -> row.getString(0)).toList();
             assertThat(ids).as("no duplicate ids in " + table.getKey()).doesNotHaveDuplicates();
@@ -150,22 +147,5 @@ final class StreamingPipelineTest
         assertThat(totals.getLong(2)).isEqualTo(sent.stream().filter(record -> record.kind() == RecordKind.DUPLICATE).count());
     }
 
-    /** Records ingested so far; fails at once if the query died instead of waiting out the timeout. */
-    static long ingested(StreamingQuery query, List<BatchReport> reports)
-    {
-        if (!query.isActive()) {
-            throw new AssertionError("The streaming query stopped", query.exception().isDefined() ? query.exception().get() : null);
-        }
-        return reports.stream().mapToLong(BatchReport::recordsRead).sum();
-    }
 
-    static String table(String dataset)
-    {
-        return switch (dataset) {
-            case "tennis.serve" -> "tennis_serves";
-            case "tennis.point" -> "tennis_points";
-            case "tennis.match" -> "tennis_match_status";
-            default -> throw new IllegalArgumentException(dataset);
-        };
-    }
 }
