@@ -1,7 +1,6 @@
 package io.sluice.glue;
 
 import java.util.List;
-import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 

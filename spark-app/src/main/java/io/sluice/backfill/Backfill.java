@@ -1,18 +1,15 @@
 package io.sluice.backfill;
 
 import io.sluice.config.ConfigKeys;
-import io.sluice.pipeline.ContractEnforcer;
 import io.sluice.pipeline.DedupStatus;
 import io.sluice.pipeline.EnforcedBatch;
 import io.sluice.pipeline.EnvelopeColumns;
 import io.sluice.pipeline.EnvelopeParser;
 import io.sluice.pipeline.EventDeduplicator;
-import io.sluice.table.QuarantineColumns;
 import io.sluice.table.RawRecordColumns;
-import io.sluice.table.SilverColumns;
-import io.sluice.sink.AuditLog;
 import io.sluice.sink.BatchReport;
-import io.sluice.sink.IdempotentDeltaWriter;
+import io.sluice.sink.CommitMarkers;
+import io.sluice.sink.LakeWriter;
 import io.sluice.lake.Lake;
 import io.sluice.lake.StreamWriterCheck;
 import org.apache.spark.sql.Column;
@@ -111,7 +108,7 @@ public final class Backfill
                     runId.substring(RUN_PREFIX.length()), total, request.range(), request.source(), slices.size(), slices.size() == 1 ? "" : "s",
                     Duration.between(startedAt, clock.instant()).toMillis() / 1000.0));
             Totals totals = new Totals();
-            IdempotentDeltaWriter writer = new IdempotentDeltaWriter(spark);
+            LakeWriter writer = new LakeWriter(spark, lake.tables(), new CommitMarkers(spark, startedAt), runId);
             Instant writingFrom = clock.instant();
             long done = 0;
             for (Slice slice : slices) {
@@ -122,7 +119,7 @@ public final class Backfill
                     BatchReport report = new BatchReport(slice.index(), slice.records(), result.silverInserted(),
                             slice.duplicates() + result.silverAlreadyPresent() + result.quarantineAlreadyPresent(), 0, result.quarantined(), List.of(),
                             Optional.empty(), Optional.empty(), sliceStart, Duration.between(sliceStart, clock.instant()), false);
-                    writer.append(AuditLog.rows(spark, runId, report), lake.tables().audit(), runId, slice.index());
+                    writer.writeAudit(slice.index(), report);
                 }
                 done += slice.records();
                 progress.accept(progressLine(slice, slices.size(), done, total, Duration.between(writingFrom, clock.instant())));
@@ -136,24 +133,18 @@ public final class Backfill
         }
     }
 
-    private SliceResult write(Dataset<Row> rows, Slice slice, IdempotentDeltaWriter writer, boolean dryRun)
+    private SliceResult write(Dataset<Row> rows, Slice slice, LakeWriter writer, boolean dryRun)
     {
         EnforcedBatch batch = lake.enforcer().split(rows.filter(col(EventDeduplicator.STATUS_COLUMN).isin(DedupStatus.NEW.name(), DedupStatus.UNKEYED.name())));
-        Map<String, Long> inserted = new TreeMap<>();
-        long alreadyPresent = 0;
-        for (Map.Entry<String, Dataset<Row>> table : batch.silver().entrySet()) {
-            long candidates = table.getValue().count();
-            long written = candidates == 0 || dryRun ? candidates
-                    : writer.insertMissing(table.getValue(), lake.tables().silver(table.getKey()), List.of(SilverColumns.EVENT_ID), true);
-            inserted.put(table.getKey(), written);
-            alreadyPresent += candidates - written;
-        }
         long quarantineCandidates = batch.quarantine().count();
-        // Quarantine is partitioned by ingest date, which differs between runs: a record's earlier quarantine row is
-        // found by its bytes, anywhere in the table.
-        long quarantined = quarantineCandidates == 0 || dryRun ? quarantineCandidates
-                : writer.insertMissing(batch.quarantine(), lake.tables().quarantine(), List.of(QuarantineColumns.RAW_PAYLOAD), false);
-        return new SliceResult(inserted, alreadyPresent, slice.duplicates(), quarantined, quarantineCandidates - quarantined);
+        if (dryRun) {
+            Map<String, Long> candidates = new TreeMap<>();
+            batch.silver().forEach((table, tableRows) -> candidates.put(table, tableRows.count()));
+            return new SliceResult(candidates, 0, slice.duplicates(), quarantineCandidates, 0);
+        }
+        LakeWriter.Inserted inserted = writer.insertMissing("backfill", slice.index(), batch.silver());
+        long quarantined = quarantineCandidates == 0 ? 0 : writer.insertMissingQuarantine(batch.quarantine());
+        return new SliceResult(inserted.silverRows(), inserted.alreadyPresent(), slice.duplicates(), quarantined, quarantineCandidates - quarantined);
     }
 
     /** Consecutive event-time hours grouped into slices of at least {@code sliceRecords}; records without a time last. */

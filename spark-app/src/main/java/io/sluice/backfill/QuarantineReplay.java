@@ -8,11 +8,10 @@ import io.sluice.pipeline.EnvelopeParser;
 import io.sluice.pipeline.EventDeduplicator;
 import io.sluice.table.QuarantineColumns;
 import io.sluice.table.RawRecordColumns;
-import io.sluice.table.SilverColumns;
-import io.sluice.sink.AuditLog;
 import io.sluice.sink.BatchReport;
+import io.sluice.sink.CommitMarkers;
+import io.sluice.sink.LakeWriter;
 import io.sluice.sink.ConcurrentCommits;
-import io.sluice.sink.IdempotentDeltaWriter;
 import io.sluice.lake.Lake;
 import io.sluice.lake.StreamWriterCheck;
 import org.apache.spark.sql.Dataset;
@@ -98,23 +97,22 @@ public final class QuarantineReplay
             progress.accept("replay %s: %,d quarantined records ingested in %s, %,d pass the current contracts".formatted(
                     runId.substring(RUN_PREFIX.length()), read, request.range(), passingCount));
             EnforcedBatch batch = lake.enforcer().split(routed.filter(col(EventDeduplicator.STATUS_COLUMN).equalTo(DedupStatus.NEW.name())));
-            IdempotentDeltaWriter writer = new IdempotentDeltaWriter(spark);
+            LakeWriter writer = new LakeWriter(spark, lake.tables(), new CommitMarkers(spark, startedAt), runId);
             Map<String, Long> moved = new TreeMap<>();
-            long movedTotal = 0;
-            for (Map.Entry<String, Dataset<Row>> table : batch.silver().entrySet()) {
-                long candidates = table.getValue().count();
-                long inserted = candidates == 0 || request.dryRun() ? candidates
-                        : writer.insertMissing(table.getValue(), lake.tables().silver(table.getKey()), List.of(SilverColumns.EVENT_ID), true);
-                moved.put(table.getKey(), inserted);
-                movedTotal += inserted;
+            if (request.dryRun()) {
+                batch.silver().forEach((table, rows) -> moved.put(table, rows.count()));
             }
+            else {
+                moved.putAll(writer.insertMissing("replay", 0, batch.silver()).silverRows());
+            }
+            long movedTotal = moved.values().stream().mapToLong(Long::longValue).sum();
             long marked = request.dryRun() || passingCount == 0 ? 0 : markReplayed(passing, request.range());
             ReplayResult result = new ReplayResult(read, moved, passingCount - movedTotal, read - passingCount, marked,
                     Duration.between(startedAt, clock.instant()), request.dryRun());
             if (!request.dryRun() && read > 0) {
                 BatchReport report = new BatchReport(0, read, moved, result.alreadyInSilver(), 0, result.stillFailing(), List.of(),
                         Optional.empty(), Optional.empty(), startedAt, result.duration(), false);
-                writer.append(AuditLog.rows(spark, runId, report), lake.tables().audit(), runId, 0);
+                writer.writeAudit(0, report);
             }
             return result;
         }

@@ -39,7 +39,10 @@ final class MatchSimulator
     private int serveNumber = 1;
     private String pendingOutcome;
 
-    private enum Phase { WARMUP, START, SERVE, POINT, FINISHED }
+    private enum Phase
+    {
+        WARMUP, START, SERVE, POINT, FINISHED
+    }
 
     MatchSimulator(int matchNumber, Random random, Instant startTime)
     {

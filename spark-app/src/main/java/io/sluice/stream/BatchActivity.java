@@ -9,7 +9,10 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class BatchActivity
 {
-    private enum State { IDLE, STARTED, WRITING, NO_DATA }
+    private enum State
+    {
+        IDLE, STARTED, WRITING, NO_DATA
+    }
 
     private final AtomicReference<State> state = new AtomicReference<>(State.IDLE);
 

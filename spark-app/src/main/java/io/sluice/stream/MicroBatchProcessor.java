@@ -8,16 +8,12 @@ import io.sluice.pipeline.EnvelopeColumns;
 import io.sluice.pipeline.EventDeduplicator;
 import io.sluice.pipeline.LateEvents;
 import io.sluice.table.RawRecordColumns;
-import io.sluice.table.SilverColumns;
-import io.sluice.sink.AuditLog;
 import io.sluice.sink.BatchReport;
 import io.sluice.sink.CommitMarkers;
+import io.sluice.sink.LakeWriter;
 import io.sluice.table.BronzeRecords;
-import io.sluice.sink.IdempotentDeltaWriter;
-import io.sluice.sink.IdempotentDeltaWriter.WriteResult;
 import io.sluice.sink.ShardRange;
 import io.sluice.table.SluiceTables;
-import io.sluice.table.TableSpec;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.api.java.UDF0;
 import org.apache.spark.sql.types.DataTypes;
@@ -40,11 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
@@ -71,8 +62,6 @@ public final class MicroBatchProcessor
     /** Spark sets this local property on the thread that runs a streaming query's batches; it survives restarts. */
     private static final String QUERY_ID_PROPERTY = "sql.streaming.queryId";
     private static final int SEQUENCE_NUMBER_WIDTH = 64;
-    /** Bronze, three silver tables and quarantine: enough threads to start every append of a batch at once. */
-    private static final int WRITE_PARALLELISM = 6;
 
     private final transient ContractEnforcer enforcer;
     private final transient SluiceTables tables;
@@ -110,12 +99,9 @@ public final class MicroBatchProcessor
         if (markers == null) {
             markers = new CommitMarkers(spark, notBefore);
         }
-        IdempotentDeltaWriter writer = new IdempotentDeltaWriter(spark, markers);
+        LakeWriter writer = new LakeWriter(spark, tables, markers, queryId);
 
         Dataset<Row> routed = enforcer.route(labelled, batchConstant(ingestTime)).persist(StorageLevel.MEMORY_AND_DISK());
-        // Threads made here inherit the streaming thread's Spark local properties (job group, query id), so the
-        // writes they run are cancelled with the query like any other job of the batch.
-        ExecutorService writers = Executors.newFixedThreadPool(WRITE_PARALLELISM);
         activity.started();
         try {
             long mark = System.nanoTime();
@@ -137,82 +123,40 @@ public final class MicroBatchProcessor
                 quarantine = quarantine.unionByName(lateBatch.get().quarantine());
             }
 
-            // Bronze, each silver table and quarantine are independent tables: their appends run side by side, so one
-            // table's commit overlaps another's file writing.
-            Future<WriteResult> bronze = writers.submit(() -> writer.append(BronzeRecords.fromRaw(routed, col(ContractEnforcer.INGEST_TIME)),
-                    tables.bronze(), appId(queryId, "bronze"), batchId));
             // Only tables that receive rows are written: an empty append is still a Delta commit, log and all.
-            Map<String, Future<WriteResult>> silverWrites = new TreeMap<>();
-            Map<String, Long> silverRows = new TreeMap<>();
-            for (Map.Entry<String, Dataset<Row>> table : onTime.silver().entrySet()) {
-                if (statistics.onTimeRowsFor(table.getKey()) == 0) {
-                    silverRows.put(table.getKey(), 0L);
-                    continue;
+            Map<String, Dataset<Row>> silver = new TreeMap<>();
+            onTime.silver().forEach((table, rows) -> {
+                if (statistics.onTimeRowsFor(table) > 0) {
+                    silver.put(table, rows);
                 }
-                silverWrites.put(table.getKey(), writers.submit(() -> writer.append(table.getValue(), tables.silver(table.getKey()),
-                        appId(queryId, "silver:" + table.getKey()), batchId)));
-            }
-            Dataset<Row> quarantineRows = quarantine;
+            });
             boolean anyQuarantined = statistics.quarantineCandidates() > 0 || (late > 0 && latePolicy == LatePolicy.QUARANTINE);
-            Future<WriteResult> quarantined = anyQuarantined
-                    ? writers.submit(() -> writer.append(quarantineRows, tables.quarantine(), appId(queryId, "quarantine"), batchId))
-                    : CompletableFuture.completedFuture(new WriteResult(0, false));
-
-            boolean replayed = await(bronze).alreadyCommitted();
-            for (Map.Entry<String, Future<WriteResult>> table : silverWrites.entrySet()) {
-                WriteResult result = await(table.getValue());
-                silverRows.put(table.getKey(), result.rows());
-                replayed |= result.alreadyCommitted();
-            }
-            WriteResult quarantineResult = await(quarantined);
-            replayed |= quarantineResult.alreadyCommitted();
+            LakeWriter.Written appended = writer.append(batchId, new LakeWriter.Appends(
+                    Optional.of(BronzeRecords.fromRaw(routed, col(ContractEnforcer.INGEST_TIME))),
+                    silver,
+                    anyQuarantined ? Optional.of(quarantine) : Optional.empty()));
             log.debug("batch {}: bronze, silver and quarantine appended in {} ms", batchId, (System.nanoTime() - mark) / 1_000_000);
 
-            // Late rows are merged after the appends, so that a MERGE never races an append on the same table.
+            Map<String, Long> silverRows = new TreeMap<>();
+            onTime.silver().keySet().forEach(table -> silverRows.put(table, appended.silverRows().getOrDefault(table, 0L)));
+            boolean replayed = appended.alreadyCommitted();
             long duplicates = statistics.countOf(DedupStatus.DUPLICATE);
             if (lateBatch.isPresent()) {
-                for (Map.Entry<String, Dataset<Row>> table : lateBatch.get().silver().entrySet()) {
-                    Dataset<Row> rows = table.getValue();
-                    long candidates = rows.count();
-                    if (candidates == 0) {
-                        continue;
-                    }
-                    TableSpec spec = tables.silver(table.getKey());
-                    WriteResult result = writer.insertNew(rows, spec, SilverColumns.EVENT_ID,
-                            SilverColumns.INGEST_SEQUENCE_NUMBER, appId(queryId, "late:" + table.getKey()), batchId);
-                    silverRows.merge(table.getKey(), result.rows(), Long::sum);
-                    duplicates += candidates - result.rows();
-                    replayed |= result.alreadyCommitted();
-                }
+                LakeWriter.Inserted inserted = writer.insertMissing("late", batchId, lateBatch.get().silver());
+                inserted.silverRows().forEach((table, rows) -> silverRows.merge(table, rows, Long::sum));
+                duplicates += inserted.alreadyPresent();
+                replayed |= inserted.alreadyCommitted();
             }
 
-            BatchReport report = new BatchReport(batchId, statistics.read(), silverRows, duplicates, late, quarantineResult.rows(),
+            BatchReport report = new BatchReport(batchId, statistics.read(), silverRows, duplicates, late, appended.quarantineRows(),
                     statistics.shardRanges(), statistics.maxArrivalTime(), statistics.maxEventTime(), startedAt,
                     Duration.between(startedAt, clock.instant()), replayed);
-            writer.append(AuditLog.rows(spark, queryId, report), tables.audit(), appId(queryId, "audit"), batchId);
+            writer.writeAudit(batchId, report);
             listener.accept(report);
         }
         finally {
-            writers.shutdownNow();
             routed.unpersist();
             activity.finished();
-        }
-    }
-
-    private static WriteResult await(Future<WriteResult> write)
-    {
-        try {
-            return write.get();
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while writing a micro-batch", e);
-        }
-        catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IllegalStateException("Cannot write a micro-batch: " + e.getCause().getMessage(), e.getCause());
         }
     }
 
@@ -229,12 +173,6 @@ public final class MicroBatchProcessor
     private static Column status()
     {
         return col(EventDeduplicator.STATUS_COLUMN);
-    }
-
-    /** Delta's idempotent-writer id for one table of one query; a new checkpoint has a new query id, so a new app id. */
-    private static String appId(String queryId, String table)
-    {
-        return "sluice:" + queryId + ":" + table;
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.sluice.table;
 
-import io.sluice.table.RawRecordColumns;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;

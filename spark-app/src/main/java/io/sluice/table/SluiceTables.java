@@ -1,7 +1,6 @@
 package io.sluice.table;
 
 
-import io.sluice.table.QuarantineColumns;
 import org.apache.spark.sql.types.StructType;
 
 import java.util.List;

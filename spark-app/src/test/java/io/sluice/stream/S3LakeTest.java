@@ -47,7 +47,6 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The streaming job with its lake and its checkpoint on S3 ({@code s3a://}, s3proxy on loopback): generated events
