@@ -1,5 +1,7 @@
 package io.sluice.backfill;
 
+import io.sluice.config.UsageException;
+
 import io.sluice.config.ConfigKeys;
 import io.sluice.pipeline.DedupStatus;
 import io.sluice.pipeline.EnforcedBatch;
@@ -84,7 +86,7 @@ public final class Backfill
         StreamHorizon horizon = StreamHorizon.read(spark, lake.tables(), lake.config().value(ConfigKeys.STREAM_WATERMARK_DELAY));
         Optional<Instant> lateBefore = horizon.lateBefore();
         if (!request.ignoreStreamHorizon() && lateBefore.isPresent() && request.range().to().isAfter(lateBefore.get())) {
-            throw new IllegalArgumentException(("Cannot use --to %s: the stream writing this lake is at watermark %s (newest event %s minus "
+            throw new UsageException(("Cannot use --to %s: the stream writing this lake is at watermark %s (newest event %s minus "
                     + "stream.watermark-delay), and events after it may still be appended by the stream without checking silver. "
                     + "Use --to %s or earlier, or --ignore-stream-horizon if no stream will write these event times.")
                     .formatted(request.range().to(), lateBefore.get(), horizon.maxEventTime().orElseThrow(), lateBefore.get().truncatedTo(ChronoUnit.SECONDS)));

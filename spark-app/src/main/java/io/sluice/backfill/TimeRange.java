@@ -1,5 +1,7 @@
 package io.sluice.backfill;
 
+import io.sluice.config.UsageException;
+
 import org.apache.spark.sql.Column;
 
 import java.sql.Timestamp;
@@ -16,7 +18,7 @@ public record TimeRange(Instant from, Instant to)
         requireNonNull(from, "from is null");
         requireNonNull(to, "to is null");
         if (!from.isBefore(to)) {
-            throw new IllegalArgumentException("Invalid time range: --from %s is not before --to %s".formatted(from, to));
+            throw new UsageException("Invalid time range: --from %s is not before --to %s".formatted(from, to));
         }
     }
 

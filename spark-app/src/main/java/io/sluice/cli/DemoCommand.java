@@ -1,5 +1,7 @@
 package io.sluice.cli;
 
+import io.sluice.config.UsageException;
+
 import io.sluice.config.ConfigKeys;
 import io.sluice.config.DurationFormat;
 import io.sluice.config.SluiceConfig;
@@ -202,7 +204,7 @@ final class DemoCommand
                 ours = Files.exists(work.resolve(MARKER)) || entries.findAny().isEmpty();
             }
             if (!ours) {
-                throw new IllegalArgumentException("Cannot use %s for the demo: it is not empty and was not made by the demo".formatted(work));
+                throw new UsageException("Cannot use %s for the demo: it is not empty and was not made by the demo".formatted(work));
             }
             try (Stream<Path> tree = Files.walk(work)) {
                 for (Path path : tree.sorted(Comparator.reverseOrder()).toList()) {

@@ -1,5 +1,7 @@
 package io.sluice.cli;
 
+import io.sluice.config.UsageException;
+
 import io.sluice.config.DurationFormat;
 import io.sluice.produce.FeedOptions;
 import picocli.CommandLine.Option;
@@ -41,7 +43,7 @@ final class FeedMixin
     FeedOptions options(double eventsPerSecond)
     {
         Duration late = DurationFormat.parse(lateBy)
-                .orElseThrow(() -> new IllegalArgumentException("Invalid --late-by: '%s' (expected a duration such as 90s or 20m)".formatted(lateBy)));
+                .orElseThrow(() -> new UsageException("Invalid --late-by: '%s' (expected a duration such as 90s or 20m)".formatted(lateBy)));
         return new FeedOptions(seed, matches, startTime == null ? Instant.now() : startTime, eventsPerSecond > 0 ? eventsPerSecond : 1000,
                 duplicates, outOfOrder, this.late, late, invalid, oversizedBytes);
     }

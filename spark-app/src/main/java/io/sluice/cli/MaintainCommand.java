@@ -1,5 +1,7 @@
 package io.sluice.cli;
 
+import io.sluice.config.UsageException;
+
 import io.sluice.config.DurationFormat;
 import io.sluice.config.SluiceConfig;
 import io.sluice.maintain.MaintenanceRequest;
@@ -47,7 +49,7 @@ final class MaintainCommand
     {
         SluiceConfig config = configOptions.load();
         MaintenanceRequest request = new MaintenanceRequest(recentDays, DurationFormat.parse(retain)
-                .orElseThrow(() -> new IllegalArgumentException("Invalid --retain: '%s'; use a duration such as 168h or 7d".formatted(retain))), dryRun);
+                .orElseThrow(() -> new UsageException("Invalid --retain: '%s'; use a duration such as 168h or 7d".formatted(retain))), dryRun);
         PrintWriter out = spec.commandLine().getOut();
         try (BatchSession session = BatchSession.open(config, "sluice-maintain")) {
             SparkSession spark = session.spark();

@@ -1,7 +1,8 @@
 package io.sluice.cli;
 
 
-import io.sluice.config.InvalidConfigurationException;
+import io.sluice.config.ErrorKind;
+import io.sluice.config.SluiceError;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -33,9 +34,9 @@ public final class SluiceMain
         CommandLine commandLine = new CommandLine(new SluiceMain());
         commandLine.setExecutionExceptionHandler((exception, command, parseResult) -> {
             Throwable cause = exception;
-            if (cause instanceof InvalidConfigurationException || cause instanceof IllegalArgumentException && isUsage(cause)) {
+            if (cause instanceof SluiceError error && error.kind() == ErrorKind.USAGE) {
                 command.getErr().println("sluice: " + cause.getMessage());
-                return ExitCodes.USAGE;
+                return error.kind().exitCode();
             }
             command.getErr().println("sluice " + command.getCommandName() + ": " + rootMessage(cause));
             if (System.getenv("SLUICE_DEBUG") != null) {
@@ -58,13 +59,6 @@ public final class SluiceMain
     public void run()
     {
         spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
-    /** Argument errors thrown while building values from options ("Invalid --late-by: ...") are usage errors. */
-    private static boolean isUsage(Throwable throwable)
-    {
-        String message = throwable.getMessage();
-        return message != null && (message.startsWith("Invalid ") || message.startsWith("Cannot use "));
     }
 
     /**

@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 /** A configuration value that cannot be used. Its message is one line: key, value, and what is expected. */
 public final class InvalidConfigurationException
-        extends RuntimeException
+        extends UsageException
 {
     private final String key;
 

@@ -1,5 +1,8 @@
 package io.sluice.contract;
 
+import io.sluice.config.ErrorKind;
+import io.sluice.config.SluiceError;
+
 import java.util.Collection;
 
 import static java.util.Objects.requireNonNull;
@@ -10,6 +13,7 @@ import static java.util.Objects.requireNonNull;
  */
 public final class ContractException
         extends RuntimeException
+        implements SluiceError
 {
     private ContractException(String message, Throwable cause)
     {
@@ -45,6 +49,13 @@ public final class ContractException
     static ContractException notFound(String what)
     {
         return new ContractException("Cannot find contracts: " + what, null);
+    }
+
+    /** Contract files are read when a job starts; one that cannot be used fails the job (exit 1), as it always has. */
+    @Override
+    public ErrorKind kind()
+    {
+        return ErrorKind.FAILURE;
     }
 
     private static String pointer(String pointer)

@@ -1,5 +1,7 @@
 package io.sluice.lake;
 
+import io.sluice.config.UsageException;
+
 import io.sluice.config.ConfigKeys;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -48,7 +50,7 @@ public final class StreamWriterCheck
         Optional<Instant> committed = lastCommit(checkpoint, spark.sparkContext().hadoopConfiguration());
         Duration window = max(MINIMUM_WINDOW, lake.config().value(ConfigKeys.STREAM_TRIGGER_INTERVAL).multipliedBy(10));
         if (committed.isPresent() && committed.get().isAfter(clock.instant().minus(window))) {
-            throw new IllegalArgumentException(("Cannot use %s while the stream writes this lake: its checkpoint %s committed a batch at %s, and "
+            throw new UsageException(("Cannot use %s while the stream writes this lake: its checkpoint %s committed a batch at %s, and "
                     + "Delta's default S3 log store allows one writing driver per table (docs/guarantees.md, G10). Stop the stream "
                     + "(stream.stop-marker, or cancel its job run), run %s, then restart the stream; or give every writer "
                     + "spark.delta.logStore.%s.impl=io.delta.storage.S3DynamoDBLogStore.")

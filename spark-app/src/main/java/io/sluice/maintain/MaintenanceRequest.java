@@ -1,5 +1,7 @@
 package io.sluice.maintain;
 
+import io.sluice.config.UsageException;
+
 import java.time.Duration;
 
 import static java.util.Objects.requireNonNull;
@@ -23,7 +25,7 @@ public record MaintenanceRequest(int recentDays, Duration retention, boolean dry
             throw new IllegalArgumentException("Invalid --recent-days: %d; use 1 or more".formatted(recentDays));
         }
         if (retention.compareTo(SAFE_RETENTION) < 0) {
-            throw new IllegalArgumentException(("Invalid --retain: %dh is shorter than the safe minimum of %dh (the tables' "
+            throw new UsageException(("Invalid --retain: %dh is shorter than the safe minimum of %dh (the tables' "
                     + "delta.deletedFileRetentionDuration): queries and writers still reading an older snapshot would lose files")
                     .formatted(retention.toHours(), SAFE_RETENTION.toHours()));
         }

@@ -1,5 +1,7 @@
 package io.sluice.produce;
 
+import io.sluice.config.UsageException;
+
 import java.time.Duration;
 import java.time.Instant;
 
@@ -54,7 +56,7 @@ public record FeedOptions(
     private static void checkArgument(boolean condition, String format, Object... arguments)
     {
         if (!condition) {
-            throw new IllegalArgumentException(format.formatted(arguments));
+            throw new UsageException(format.formatted(arguments));
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.sluice.submit;
 
+import io.sluice.config.UsageException;
+
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import software.amazon.awssdk.services.emrserverless.model.CloudWatchLoggingConfiguration;
@@ -56,7 +58,7 @@ public record JobRunRequest(
         requireNonNull(encryptionKeyArn, "encryptionKeyArn is null");
         tags = Map.copyOf(requireNonNull(tags, "tags is null"));
         if (mode != JobRunMode.STREAMING && mode != JobRunMode.BATCH) {
-            throw new IllegalArgumentException("Invalid job run mode: " + mode);
+            throw new UsageException("Invalid job run mode: " + mode);
         }
         if (retryLimit < 1 || retryLimit > 10) {
             throw new IllegalArgumentException("Invalid retry limit: %d (EMR Serverless allows 1 to 10)".formatted(retryLimit));

@@ -1,5 +1,7 @@
 package io.sluice.submit;
 
+import io.sluice.config.UsageException;
+
 import static java.util.Objects.requireNonNull;
 
 /** A bucket and a key (or key prefix ending in {@code /}), written {@code s3://bucket/key}. */
@@ -11,10 +13,10 @@ public record S3Location(String bucket, String key)
         requireNonNull(key, "key is null");
         // S3 bucket naming rules, loosely: what matters here is catching paths and URIs of other schemes.
         if (!bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
-            throw new IllegalArgumentException("Invalid S3 bucket name: '%s'".formatted(bucket));
+            throw new UsageException("Invalid S3 bucket name: '%s'".formatted(bucket));
         }
         if (key.startsWith("/")) {
-            throw new IllegalArgumentException("Invalid S3 key: '%s' (expected no leading /)".formatted(key));
+            throw new UsageException("Invalid S3 key: '%s' (expected no leading /)".formatted(key));
         }
     }
 
@@ -27,7 +29,7 @@ public record S3Location(String bucket, String key)
         requireNonNull(uri, "uri is null");
         String invalid = "Invalid %s: '%s' (expected s3://bucket or s3://bucket/prefix)".formatted(option, uri);
         if (!uri.startsWith("s3://")) {
-            throw new IllegalArgumentException(invalid);
+            throw new UsageException(invalid);
         }
         String rest = uri.substring("s3://".length());
         int slash = rest.indexOf('/');
@@ -35,7 +37,7 @@ public record S3Location(String bucket, String key)
             return slash < 0 ? new S3Location(rest, "") : new S3Location(rest.substring(0, slash), rest.substring(slash + 1));
         }
         catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(invalid, e);
+            throw new UsageException(invalid, e);
         }
     }
 

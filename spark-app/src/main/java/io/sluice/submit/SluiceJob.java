@@ -1,5 +1,7 @@
 package io.sluice.submit;
 
+import io.sluice.config.UsageException;
+
 import software.amazon.awssdk.services.emrserverless.model.JobRunMode;
 
 import java.util.Arrays;
@@ -39,7 +41,7 @@ public enum SluiceJob
         return Arrays.stream(values())
                 .filter(job -> job.command.equals(command))
                 .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("Invalid job: '%s' (expected one of %s)".formatted(command,
+                .orElseThrow(() -> new UsageException("Invalid job: '%s' (expected one of %s)".formatted(command,
                         Arrays.stream(values()).map(SluiceJob::command).collect(Collectors.joining(", ")))));
     }
 }
