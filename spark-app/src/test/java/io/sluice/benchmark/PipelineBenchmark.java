@@ -127,6 +127,7 @@ public final class PipelineBenchmark
             spark.sparkContext().setLogLevel("WARN");
             SparkJobLog jobs = new SparkJobLog();
             spark.sparkContext().addSparkListener(jobs);
+            spark.streams().addListener(new ProgressLog());
             ContractRegistry contracts = new ContractLoader().loadClasspath(PipelineBenchmark.class.getClassLoader());
             Trigger trigger = Trigger.ProcessingTime(config.value(ConfigKeys.STREAM_TRIGGER_INTERVAL).toMillis());
             List<Contender> contenders = List.of(

@@ -45,7 +45,7 @@ final class SparkJobLog
          */
         String kind()
         {
-            return description.replaceAll("id = [0-9a-f-]{36} runId = [0-9a-f-]{36} batch = [0-9]+", "<batch>")
+            return description.replaceAll("id = [0-9a-f-]{36}\\s+runId = [0-9a-f-]{36}\\s+batch = [0-9]+", "<batch>")
                     .replaceAll("version: [0-9]+", "version: N");
         }
     }
