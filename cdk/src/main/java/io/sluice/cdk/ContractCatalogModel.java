@@ -1,5 +1,7 @@
 package io.sluice.cdk;
 
+import io.sluice.table.LakeLayout;
+
 
 
 import static java.util.Objects.requireNonNull;

@@ -1,5 +1,7 @@
 package io.sluice.cdk;
 
+import io.sluice.lake.Lake;
+
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import io.github.cdklabs.cdknag.NagPackProps;
 import java.nio.file.Files;

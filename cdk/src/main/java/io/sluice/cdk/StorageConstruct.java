@@ -1,5 +1,7 @@
 package io.sluice.cdk;
 
+import io.sluice.lake.Lake;
+
 import static java.util.Objects.requireNonNull;
 
 import io.sluice.submit.ArtifactsLayout;

@@ -1,5 +1,7 @@
 package io.sluice.cli;
 
+import io.sluice.lake.Lake;
+
 
 import picocli.CommandLine;
 

@@ -19,6 +19,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -70,11 +72,16 @@ public final class BackfillBenchmark
             Lake lake = Lake.of(config);
             BackfillRequest request = new BackfillRequest(new TimeRange(DAY, DAY.plus(Duration.ofDays(1))), new BackfillSource.JsonLines(archive.toString()),
                     Set.of(), false, events / 4, false);
+            List<Double> seconds = new ArrayList<>();
             for (String run : new String[] {"into empty tables", "again (idempotent re-run)"}) {
                 System.out.println("backfill " + run + ":");
+                long start = System.nanoTime();
                 BackfillResult result = new Backfill(spark, lake, line -> System.out.println("  " + line), Clock.systemUTC()).run(request);
+                seconds.add((System.nanoTime() - start) / 1e9);
                 System.out.println("  " + result.summaryLine());
             }
+            System.out.printf("RESULT backfill records_per_s=%.0f records_per_s_per_core=%.0f first_s=%.1f rerun_s=%.1f%n",
+                    events / seconds.get(0), events / seconds.get(0) / cores, seconds.get(0), seconds.get(1));
         }
         finally {
             spark.stop();

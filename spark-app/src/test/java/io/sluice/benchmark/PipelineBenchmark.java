@@ -2,153 +2,314 @@ package io.sluice.benchmark;
 
 import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
-import io.sluice.pipeline.EnvelopeParser;
-import io.sluice.pipeline.EventDeduplicator;
+import io.sluice.contract.ContractLoader;
+import io.sluice.contract.ContractRegistry;
 import io.sluice.table.RawRecordColumns;
-import io.sluice.produce.FeedOptions;
-import io.sluice.produce.TennisFeed;
-import io.sluice.sink.BatchReport;
 import io.sluice.spark.SparkSessions;
-import io.sluice.stream.BatchActivity;
-import io.sluice.lake.Lake;
-import io.sluice.stream.MicroBatchProcessor;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import org.apache.spark.sql.streaming.Trigger;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.from_json;
+import static java.util.Objects.requireNonNull;
 
 /**
- * Throughput of the whole pipeline (parse, dedup state, contracts, Delta writes of bronze, silver, quarantine and
- * audit) against a bare Spark JSON-to-Delta append of the same records on the same cores. The input is raw
- * Kinesis-shaped rows in Parquet, read as a file stream, so the figure excludes Kinesis itself (see
- * KinesisReadBenchmark for the source).
+ * Issue 12's fair benchmark: Sluice against the job a user would write by hand and against a bare JSON-to-Delta
+ * append, as streaming queries in one JVM, over the same generated input (TennisFeed's fault mix), with the same
+ * trigger, the same micro-batch size (one Parquet file of raw Kinesis-shaped rows per batch, {@code
+ * maxFilesPerTrigger=1}) and the same cores. A discarded warm-up round first, then rounds in rotating order so that
+ * no contender always runs first or last on a shared machine. Figures come from the queries' own progress.
  *
- * <p>Run: {@code mvn -q -pl spark-app test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=io.sluice.benchmark.PipelineBenchmark -Dexec.args="200000 2"} (events, cores).
+ * <p>Run: {@code bench/run pipeline [--quick]}; options: {@code --rounds N --batches N --batch-sizes 50000,200000
+ * --cores N --tiny-batches N}. Exits 1 when a Sluice run does not balance or its silver ids differ from the
+ * generator's valid ids. Ends with one {@code RESULT pipeline ...} line.
  */
 public final class PipelineBenchmark
 {
-    private PipelineBenchmark() {}
+    private static final int WARM_UP_BATCH = 5_000;
+    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(30);
+
+    private final Options options;
+    private final SparkSession spark;
+    private final SparkJobLog jobs;
+    private final List<Contender> contenders;
+    private final Path work;
+
+    /**
+     * @param batches micro-batches (input files) per run; the first two are not steady state
+     * @param tinyBatches 1-record micro-batches per run that price the fixed cost of a batch
+     */
+    record Options(boolean quick, int rounds, int batches, List<Integer> batchSizes, int cores, int tinyBatches)
+    {
+        Options
+        {
+            batchSizes = List.copyOf(requireNonNull(batchSizes, "batchSizes is null"));
+            if (rounds < 1 || batches < 3 || tinyBatches < 3 || cores < 1 || batchSizes.isEmpty()) {
+                throw new IllegalArgumentException("Invalid options: %s (at least 1 round, 3 batches, 3 tiny batches, 1 core, 1 batch size)".formatted(this));
+            }
+        }
+
+        static Options parse(String[] args)
+        {
+            boolean quick = List.of(args).contains("--quick");
+            Map<String, String> values = new LinkedHashMap<>();
+            for (int i = 0; i < args.length; i++) {
+                if (args[i].equals("--quick")) {
+                    continue;
+                }
+                if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                    throw new IllegalArgumentException("Invalid argument: " + args[i] + " (expected --quick, --rounds N, --batches N, --batch-sizes N,N, --cores N, --tiny-batches N)");
+                }
+                values.put(args[i], args[++i]);
+            }
+            List<Integer> sizes = Arrays.stream(values.getOrDefault("--batch-sizes", quick ? "50000" : "50000,200000").split(","))
+                    .map(Integer::parseInt).toList();
+            Options options = new Options(quick,
+                    Integer.parseInt(values.getOrDefault("--rounds", quick ? "3" : "5")),
+                    Integer.parseInt(values.getOrDefault("--batches", quick ? "4" : "5")),
+                    sizes,
+                    Integer.parseInt(values.getOrDefault("--cores", "2")),
+                    Integer.parseInt(values.getOrDefault("--tiny-batches", quick ? "3" : "6")));
+            values.keySet().removeAll(List.of("--rounds", "--batches", "--batch-sizes", "--cores", "--tiny-batches"));
+            if (!values.isEmpty()) {
+                throw new IllegalArgumentException("Invalid arguments: " + values.keySet());
+            }
+            return options;
+        }
+    }
+
+    private PipelineBenchmark(Options options, SparkSession spark, SparkJobLog jobs, List<Contender> contenders, Path work)
+    {
+        this.options = requireNonNull(options, "options is null");
+        this.spark = requireNonNull(spark, "spark is null");
+        this.jobs = requireNonNull(jobs, "jobs is null");
+        this.contenders = List.copyOf(requireNonNull(contenders, "contenders is null"));
+        this.work = requireNonNull(work, "work is null");
+    }
 
     public static void main(String[] args)
-            throws Exception
     {
-        long events = args.length > 0 ? Long.parseLong(args[0]) : 200_000;
-        int cores = args.length > 1 ? Integer.parseInt(args[1]) : 2;
-        int files = args.length > 2 ? Integer.parseInt(args[2]) : 10;
-        Path work = Files.createTempDirectory("sluice-pipeline-benchmark");
-        SluiceConfig config = SluiceConfig.defaults().with(Map.of(
-                ConfigKeys.SPARK_MASTER.name(), "local[" + cores + "]",
-                ConfigKeys.SPARK_SHUFFLE_PARTITIONS.name(), Integer.toString(cores),
-                ConfigKeys.LAKE_ROOT.name(), work.resolve("lake").toString(),
-                ConfigKeys.CHECKPOINT_ROOT.name(), work.resolve("checkpoints").toString(),
-                // A 16 KiB record limit lets the oversized records be 20 KB, so the average stays near 500 bytes.
-                ConfigKeys.STREAM_MAX_RECORD_BYTES.name(), "16384"));
-        SparkSession spark = SparkSessions.builder(config, "sluice-pipeline-benchmark").getOrCreate();
-        spark.sparkContext().setLogLevel("WARN");
+        long started = System.nanoTime();
+        int status = 0;
+        SparkSession spark = null;
+        Path work = null;
         try {
-            // A realistic mix: 5% re-sends, 5% out of order, 3% invalid; no late events (they are measured apart).
-            FeedOptions options = new FeedOptions(1, 16, Instant.parse("2026-11-21T10:00:00Z"), 1000, 0.05, 0.05, 0, Duration.ZERO, 0.03, 20_000);
-            String raw = work.resolve("raw").toString();
-            long bytes = RawRecords.write(spark, new TennisFeed(options), events, files, 4, raw);
-            System.out.printf("input: %,d records, %,d payload bytes (%.0f bytes/record avg), %d files, local[%d]%n",
-                    events, bytes, bytes / (double) events, files, cores);
-
-            // Warm-up on a small slice so JIT and codegen compile once for both contenders.
-            bareJsonToDelta(spark, spark.read().parquet(raw).limit(5000), work.resolve("warmup-bare").toString());
-
-            double bare = bareJsonToDelta(spark, spark.read().parquet(raw), work.resolve("bare").toString());
-            System.out.printf("bare JSON -> Delta append:             %,10.0f records/s (%,.0f per core)%n", events / bare, events / bare / cores);
-
-            List<BatchReport> reports = new CopyOnWriteArrayList<>();
-            double pipeline = pipeline(spark, config, raw, events, reports);
-            long read = reports.stream().mapToLong(BatchReport::recordsRead).sum();
-            System.out.printf("Sluice pipeline (all tables):          %,10.0f records/s (%,.0f per core), %d batches, read %,d%n",
-                    read / pipeline, read / pipeline / cores, reports.size(), read);
-            System.out.printf("ratio pipeline / bare:                 %10.2f%n", (read / pipeline) / (events / bare));
-            reports.stream().filter(report -> report.recordsRead() > 0).forEach(report -> System.out.println("  " + report.summaryLine()));
+            Options options = Options.parse(args);
+            work = Files.createTempDirectory("sluice-pipeline-benchmark");
+            SluiceConfig config = SluiceConfig.defaults().with(Map.of(
+                    ConfigKeys.SPARK_MASTER.name(), "local[" + options.cores() + "]",
+                    ConfigKeys.SPARK_SHUFFLE_PARTITIONS.name(), Integer.toString(options.cores()),
+                    ConfigKeys.LAKE_ROOT.name(), work.resolve("lake").toString(),
+                    ConfigKeys.CHECKPOINT_ROOT.name(), work.resolve("checkpoints").toString(),
+                    // Batches back to back, for every contender alike.
+                    ConfigKeys.STREAM_TRIGGER_INTERVAL.name(), "0s",
+                    // A 16 KiB record limit lets the oversized records be 20 KB, so the average stays near 600 bytes.
+                    ConfigKeys.STREAM_MAX_RECORD_BYTES.name(), "16384"));
+            spark = SparkSessions.builder(config, "sluice-pipeline-benchmark")
+                    // Keep every batch's progress of a run, not just the last 100.
+                    .config("spark.sql.streaming.numRecentProgressUpdates", "10000")
+                    .getOrCreate();
+            spark.sparkContext().setLogLevel("WARN");
+            SparkJobLog jobs = new SparkJobLog();
+            spark.sparkContext().addSparkListener(jobs);
+            spark.streams().addListener(new ProgressLog());
+            ContractRegistry contracts = new ContractLoader().loadClasspath(PipelineBenchmark.class.getClassLoader());
+            Trigger trigger = Trigger.ProcessingTime(config.value(ConfigKeys.STREAM_TRIGGER_INTERVAL).toMillis());
+            List<Contender> contenders = List.of(
+                    new BareContender(spark, contracts, trigger),
+                    new HandWrittenContender(contracts, trigger),
+                    new SluiceContender(spark, config));
+            new PipelineBenchmark(options, spark, jobs, contenders, work).run();
+        }
+        catch (Contender.BenchmarkFailure e) {
+            System.out.println("FAILED: " + e.getMessage());
+            status = 1;
+        }
+        catch (Throwable e) {
+            e.printStackTrace(System.out);
+            System.out.println("FAILED: " + e);
+            status = 1;
         }
         finally {
-            spark.stop();
+            if (spark != null) {
+                spark.stop();
+            }
+            if (work != null) {
+                delete(work);
+            }
+        }
+        System.err.printf("pipeline benchmark took %.1f min%n", (System.nanoTime() - started) / 60e9);
+        // Spark leaves non-daemon threads behind; the exit status is the verdict.
+        System.exit(status);
+    }
+
+    private void run()
+    {
+        System.out.printf("pipeline benchmark: %s, local[%d], trigger %s, contenders %s%n", options, options.cores(),
+                "ProcessingTime(0)", contenders.stream().map(Contender::name).toList());
+
+        // The warm-up compiles (JIT, Spark's code generation) and loads what every contender needs once: it runs the
+        // same code as a round, on a smaller input, and its figures are thrown away.
+        PipelineInput warmUp = PipelineInput.faultMix(spark, 7, WARM_UP_BATCH, 2, work.resolve("input-warm-up").toString());
+        PipelineInput tiny = PipelineInput.clean(spark, 11, 1, options.tinyBatches(), work.resolve("input-tiny").toString());
+        System.out.println("warm-up round (discarded): 2 batches of " + WARM_UP_BATCH + " records");
+        for (Contender contender : contenders) {
+            long start = System.nanoTime();
+            stream(contender, warmUp);
+            System.out.printf("  warm-up %-12s %.1f s%n", contender.name(), (System.nanoTime() - start) / 1e9);
+        }
+
+        Map<Integer, List<Map<String, RunFigures>>> bySize = new LinkedHashMap<>();
+        List<Map<String, RunFigures>> tinyRounds = new ArrayList<>();
+        for (int size : options.batchSizes()) {
+            PipelineInput input = PipelineInput.faultMix(spark, 1, size, options.batches(), work.resolve("input-" + size).toString());
+            System.out.printf("%ninput: %,d records in %d files of %,d (%,.0f payload bytes per record on average), %,d valid ids%n",
+                    input.records(), input.batches(), size, input.payloadBytes() / (double) input.records(), input.validIds().size());
+            List<Map<String, RunFigures>> rounds = new ArrayList<>();
+            for (int round = 1; round <= options.rounds(); round++) {
+                Map<String, RunFigures> figures = new LinkedHashMap<>();
+                for (Contender contender : rotated(round)) {
+                    figures.put(contender.name(), runOnce(contender, input, "round " + round));
+                }
+                rounds.add(figures);
+                printRound(round, figures);
+                // Fixed cost per batch, measured once per round, at the first size only: it does not depend on it.
+                if (size == options.batchSizes().get(0)) {
+                    Map<String, RunFigures> tinyFigures = new LinkedHashMap<>();
+                    for (Contender contender : rotated(round)) {
+                        tinyFigures.put(contender.name(), runOnce(contender, tiny, "round " + round + ", 1-record batches"));
+                    }
+                    tinyRounds.add(tinyFigures);
+                }
+            }
+            bySize.put(size, rounds);
+        }
+        new PipelineReport(options, bySize, tinyRounds).print();
+    }
+
+    /** Round r starts with the contender r-1 places down the list, so each one takes every position in turn. */
+    private List<Contender> rotated(int round)
+    {
+        List<Contender> order = new ArrayList<>();
+        for (int i = 0; i < contenders.size(); i++) {
+            order.add(contenders.get((round - 1 + i) % contenders.size()));
+        }
+        return order;
+    }
+
+    private RunFigures runOnce(Contender contender, PipelineInput input, String label)
+    {
+        Path directory = work.resolve("runs").resolve(contender.name() + "-" + System.nanoTime());
+        StreamingQueryProgress[] progress = stream(contender, input, directory);
+        RunFigures figures = RunFigures.of(contender.name(), progress, jobs, directory);
+        System.out.printf("  %-34s %-12s %,9.1f records/s, steady batch %,7d ms, %4.1f jobs (%4.1f log replay), %4.1f commits per batch%s%n",
+                label, contender.name(), figures.recordsPerSecond(), figures.batchMs(), figures.jobsPerBatch(), figures.logReplayJobsPerBatch(),
+                figures.commitsPerBatch(), figures.state().map(state -> ", state %,d ids %,.0f B/id in memory".formatted(state.ids(), state.memoryBytesPerId())).orElse(""));
+        // Every run's breakdown as it happens, so that an interrupted benchmark still leaves its figures.
+        System.out.printf("  %-34s %-12s breakdown ms: %s%n", "", "", figures.durationsMs().entrySet().stream()
+                .sorted(java.util.Comparator.comparingInt(entry -> RunFigures.DURATION_KEYS.indexOf(entry.getKey())))
+                .map(entry -> entry.getKey() + " " + entry.getValue()).toList());
+        delete(directory);
+        return figures;
+    }
+
+    private void stream(Contender contender, PipelineInput input)
+    {
+        Path directory = work.resolve("runs").resolve(contender.name() + "-" + System.nanoTime());
+        stream(contender, input, directory);
+        delete(directory);
+    }
+
+    /** Streams the whole input through the contender, stops it and checks what it wrote. */
+    private StreamingQueryProgress[] stream(Contender contender, PipelineInput input, Path directory)
+    {
+        Dataset<Row> raw = spark.readStream().schema(RawRecordColumns.SCHEMA).option("maxFilesPerTrigger", 1).parquet(input.path());
+        Contender.Started started = contender.start(raw, directory);
+        StreamingQuery query = started.query();
+        StreamingQueryProgress[] progress;
+        try {
+            progress = awaitInput(contender, query, input.records());
+        }
+        finally {
+            stop(query);
+        }
+        started.verify().accept(input);
+        return progress;
+    }
+
+    /** Waits until the query's progress has accounted for every input record; fails if the query dies or stalls. */
+    private static StreamingQueryProgress[] awaitInput(Contender contender, StreamingQuery query, long records)
+    {
+        long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
+        while (true) {
+            if (!query.isActive()) {
+                throw new IllegalStateException("Cannot finish the %s run: the query stopped".formatted(contender.name()),
+                        query.exception().isDefined() ? query.exception().get() : null);
+            }
+            StreamingQueryProgress[] progress = query.recentProgress();
+            long done = Stream.of(progress).mapToLong(StreamingQueryProgress::numInputRows).sum();
+            if (done > records) {
+                throw new Contender.BenchmarkFailure("%s: read %,d records, the input has %,d".formatted(contender.name(), done, records));
+            }
+            if (done == records) {
+                return progress;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Cannot finish the %s run: %,d of %,d records after %s".formatted(contender.name(), done, records, RUN_TIMEOUT));
+            }
+            try {
+                query.awaitTermination(200);
+            }
+            catch (Exception e) {
+                throw new IllegalStateException("Cannot finish the %s run: %s".formatted(contender.name(), e.getMessage()), e);
+            }
         }
     }
 
-    /** The dedup state's size per event id, from the last progress of the query (RocksDB's own figures). */
-    private static void printStateSize(StreamingQuery query)
+    private static void stop(StreamingQuery query)
     {
-        if (query.lastProgress() == null || query.lastProgress().stateOperators().length == 0) {
+        try {
+            query.stop();
+        }
+        catch (Exception e) {
+            throw new IllegalStateException("Cannot stop query %s: %s".formatted(query.id(), e.getMessage()), e);
+        }
+    }
+
+    private static void printRound(int round, Map<String, RunFigures> figures)
+    {
+        double sluice = figures.get("sluice").recordsPerSecond();
+        System.out.printf("  round %d: sluice/handwritten %.2f, sluice/bare %.2f%n", round,
+                sluice / figures.get("handwritten").recordsPerSecond(), sluice / figures.get("bare").recordsPerSecond());
+    }
+
+    private static void delete(Path directory)
+    {
+        if (!Files.exists(directory)) {
             return;
         }
-        var state = query.lastProgress().stateOperators()[0];
-        long keys = state.numRowsTotal();
-        Long sstBytes = state.customMetrics().get("rocksdbSstFileSize");
-        System.out.printf("dedup state: %,d event ids, %,d bytes in RocksDB SST files (%.0f bytes per id), %,d bytes in memory%n",
-                keys, sstBytes == null ? 0 : sstBytes, keys == 0 || sstBytes == null ? 0.0 : sstBytes / (double) keys, state.memoryUsedBytes());
-    }
-
-    private static double bareJsonToDelta(SparkSession spark, Dataset<Row> raw, String path)
-    {
-        StructType data = new StructType()
-                .add("match_id", DataTypes.StringType).add("player_id", DataTypes.StringType).add("set_number", DataTypes.LongType)
-                .add("game_number", DataTypes.LongType).add("serve_number", DataTypes.LongType).add("speed_kmh", DataTypes.DoubleType)
-                .add("spin_rpm", DataTypes.LongType).add("outcome", DataTypes.StringType).add("measured_at", DataTypes.TimestampType)
-                .add("point_number", DataTypes.LongType).add("server_id", DataTypes.StringType).add("winner_id", DataTypes.StringType)
-                .add("rally_length", DataTypes.LongType).add("ended_by", DataTypes.StringType).add("status", DataTypes.StringType);
-        StructType event = new StructType()
-                .add("specversion", DataTypes.StringType).add("id", DataTypes.StringType).add("source", DataTypes.StringType)
-                .add("type", DataTypes.StringType).add("time", DataTypes.TimestampType).add("dataschema", DataTypes.StringType)
-                .add("subject", DataTypes.StringType).add("data", data);
-        long start = System.nanoTime();
-        raw.select(from_json(col(RawRecordColumns.DATA).cast(DataTypes.StringType), event).as("event"))
-                .select("event.*")
-                .write().format("delta").mode("append").save(path);
-        return (System.nanoTime() - start) / 1e9;
-    }
-
-    private static double pipeline(SparkSession spark, SluiceConfig config, String raw, long events, List<BatchReport> reports)
-            throws Exception
-    {
-        Lake lake = Lake.of(config);
-        lake.createOrEvolveTables(spark);
-        Dataset<Row> stream = spark.readStream().schema(RawRecordColumns.SCHEMA).option("maxFilesPerTrigger", 1).parquet(raw);
-        Dataset<Row> enveloped = new EnvelopeParser(Lake.limits(config)).parse(stream);
-        // "-Dbenchmark.dedup=false" labels every record NEW without the stateful operator, to price the operator alone.
-        Dataset<Row> labelled = Boolean.parseBoolean(System.getProperty("benchmark.dedup", "true"))
-                ? new EventDeduplicator(config.value(ConfigKeys.STREAM_WATERMARK_DELAY)).label(enveloped)
-                : enveloped.withColumn(EventDeduplicator.STATUS_COLUMN, org.apache.spark.sql.functions.lit("NEW"));
-        long start = System.nanoTime();
-        // A processing-time trigger, as in production: the dedup operator's timeouts make Spark run a batch at every
-        // trigger, so Trigger.AvailableNow would never finish (see docs/decisions.md).
-        StreamingQuery query = labelled.writeStream()
-                .option("checkpointLocation", lake.layout().checkpoint("benchmark"))
-                .trigger(Trigger.ProcessingTime(0))
-                .foreachBatch(new MicroBatchProcessor(lake.enforcer(), lake.tables(), config.value(ConfigKeys.STREAM_LATE_POLICY),
-                        reports::add, Clock.systemUTC(), new BatchActivity(), Instant.EPOCH))
-                .start();
-        while (reports.stream().mapToLong(BatchReport::recordsRead).sum() < events) {
-            if (!query.isActive()) {
-                throw query.exception().isDefined() ? query.exception().get() : new IllegalStateException("query stopped");
+        try (Stream<Path> files = Files.walk(directory)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
             }
-            query.awaitTermination(100);
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        printStateSize(query);
-        query.stop();
-        return seconds;
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot delete " + directory, e);
+        }
     }
 }

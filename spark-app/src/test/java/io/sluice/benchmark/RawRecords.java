@@ -2,7 +2,6 @@ package io.sluice.benchmark;
 
 import io.sluice.table.RawRecordColumns;
 import io.sluice.produce.ProducedRecord;
-import io.sluice.produce.TennisFeed;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
@@ -10,6 +9,7 @@ import org.apache.spark.sql.SparkSession;
 
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
 /** Writes generated records as raw Kinesis-shaped rows (Parquet files), the input of the pipeline benchmarks. */
@@ -20,7 +20,7 @@ final class RawRecords
     static final long FIRST_SEQUENCE_NUMBER = 49_000_000_000_000_000L;
 
     /** @return bytes of payload written */
-    static long write(SparkSession spark, TennisFeed feed, long count, int files, int shards, String path)
+    static long write(SparkSession spark, Iterator<ProducedRecord> feed, long count, int files, int shards, String path)
     {
         return write(spark, feed, count, files, shards, path, FIRST_SEQUENCE_NUMBER);
     }
@@ -29,7 +29,7 @@ final class RawRecords
      * @param firstSequence the first record's sequence number: a later call continues where an earlier one ended
      * @return bytes of payload written
      */
-    static long write(SparkSession spark, TennisFeed feed, long count, int files, int shards, String path, long firstSequence)
+    static long write(SparkSession spark, Iterator<ProducedRecord> feed, long count, int files, int shards, String path, long firstSequence)
     {
         long payloadBytes = 0;
         long perFile = (count + files - 1) / files;

@@ -122,8 +122,12 @@ public final class TableSizeBenchmark
             for (StreamingQuery query : queries) {
                 query.stop();
             }
-            report(spark, subjects, options);
-            probeAppends(spark, subjects, options.probes());
+            double batchRatio = report(spark, subjects, options);
+            double appendRatio = probeAppends(spark, subjects, options.probes());
+            // The largest size against the smallest: median of per-turn ratios, the estimator least swayed by load.
+            System.out.printf("RESULT table-size batch_ratio=%.2f append_ratio=%.2f smallest_median_batch_ms=%d largest_median_batch_ms=%d%n",
+                    batchRatio, appendRatio, percentile(subjects.get(0).onTimeMillis(options.batches()), 0.5),
+                    percentile(subjects.get(subjects.size() - 1).onTimeMillis(options.batches()), 0.5));
         }
         finally {
             for (StreamingQuery query : queries) {
@@ -204,7 +208,8 @@ public final class TableSizeBenchmark
         }
     }
 
-    private static void report(SparkSession spark, List<Subject> subjects, Options options)
+    /** @return the on-time batch's median of per-turn ratios, largest size over smallest */
+    private static double report(SparkSession spark, List<Subject> subjects, Options options)
     {
         for (Subject subject : subjects) {
             System.out.printf("%n%,d existing rows:%n", subject.existingRows());
@@ -228,6 +233,8 @@ public final class TableSizeBenchmark
                     subject.existingRows(), smallest.existingRows(), percentile(large, 0.5) / (double) percentile(small, 0.5),
                     medianRatio(large, small));
         }
+        Subject largest = subjects.get(subjects.size() - 1);
+        return medianRatio(largest.onTimeMillis(options.batches()), smallest.onTimeMillis(options.batches()));
     }
 
     private static long silverFiles(SparkSession spark, Lake lake)
@@ -262,8 +269,10 @@ public final class TableSizeBenchmark
      * largest silver table, as the sink writes each table of a batch (marker check, which rebuilds the snapshot's
      * state from the last checkpoint and later commits; write; commit; every tenth commit a checkpoint), the lakes
      * taking turns.
+     *
+     * @return the append's median of per-turn ratios, largest size over smallest
      */
-    private static void probeAppends(SparkSession spark, List<Subject> subjects, int rounds)
+    private static double probeAppends(SparkSession spark, List<Subject> subjects, int rounds)
     {
         IdempotentDeltaWriter writer = new IdempotentDeltaWriter(spark);
         List<TableSpec> tables = subjects.stream().map(subject -> subject.lake().tables().silver(subject.largestTable())).toList();
@@ -290,6 +299,7 @@ public final class TableSizeBenchmark
                     subjects.get(i).existingRows(), subjects.get(0).existingRows(),
                     percentile(millis.get(i), 0.5) / (double) percentile(millis.get(0), 0.5), medianRatio(millis.get(i), millis.get(0)));
         }
+        return medianRatio(millis.get(subjects.size() - 1), millis.get(0));
     }
 
     private static double medianRatio(List<Long> numerators, List<Long> denominators)

@@ -99,6 +99,8 @@ public final class KinesisReadBenchmark
             if (read.get() != records) {
                 System.out.printf("WARNING: read %,d records but put %,d%n", read.get(), records);
             }
+            System.out.printf("RESULT kinesis-read records_per_s=%.0f records_per_s_per_shard=%.0f getrecords_records_per_s=%.0f put_records_per_s=%.0f read=%d put=%d%n",
+                    read.get() / readSeconds, read.get() / readSeconds / shards, rawRecords / rawSeconds, records / putSeconds, read.get(), records);
         }
     }
 
