@@ -18,7 +18,7 @@ import static java.util.Objects.requireNonNull;
  * <p>Glue passes every job argument, its own and the job's, as {@code --key value} pairs; a job argument is set once per
  * run (they are a map). The job's arguments are:
  * <ul>
- *   <li>{@code --command backfill|replay|maintain} (required) picks the subcommand;</li>
+ *   <li>{@code --command backfill|replay|maintain|marts} (required) picks the subcommand;</li>
  *   <li>{@code --lake s3://bucket/} is the lake the CDK stack made: it becomes {@code lake.root} and, below it,
  *       {@code lake.checkpoint-root} ({@code checkpoints/}, where the CDK grants access);</li>
  *   <li>{@code --from}, {@code --to}, {@code --source}, {@code --retain}, {@code --recent-days}, {@code --config} are
@@ -34,7 +34,7 @@ import static java.util.Objects.requireNonNull;
  */
 public final class GlueArguments
 {
-    public static final List<String> COMMANDS = List.of("backfill", "replay", "maintain");
+    public static final List<String> COMMANDS = List.of("backfill", "replay", "maintain", "marts");
 
     /** Below {@code --lake}: the prefix the CDK stack grants the jobs for streaming checkpoints. */
     static final String CHECKPOINTS_PREFIX = "checkpoints";

@@ -57,6 +57,14 @@ class GlueArgumentsTest
     }
 
     @Test
+    void theMartsJobRunsSluiceMartsOnTheLake()
+    {
+        // A scheduled Glue job for the gold marts (the stack's side is still to do; docs/athena.md).
+        assertThat(GlueArguments.toSluiceCommandLine(List.of("--command", "marts")))
+                .containsExactly("marts", "--set", "spark.master=");
+    }
+
+    @Test
     void withoutLakeOnlyTheMasterIsLeftToGlue()
     {
         assertThat(GlueArguments.toSluiceCommandLine(List.of("--command", "maintain")))
@@ -89,9 +97,9 @@ class GlueArgumentsTest
     {
         assertThatThrownBy(() -> GlueArguments.toSluiceCommandLine(List.of("--lake", "s3://sluice-lake-123/")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("Missing Glue job argument --command: set it to one of [backfill, replay, maintain] in the job's arguments");
+                .hasMessage("Missing Glue job argument --command: set it to one of [backfill, replay, maintain, marts] in the job's arguments");
         assertThatThrownBy(() -> GlueArguments.toSluiceCommandLine(List.of("--command", "stream")))
-                .hasMessage("Invalid Glue job argument --command: 'stream' (expected one of [backfill, replay, maintain])");
+                .hasMessage("Invalid Glue job argument --command: 'stream' (expected one of [backfill, replay, maintain, marts])");
     }
 
     @Test

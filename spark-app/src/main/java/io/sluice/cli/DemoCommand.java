@@ -74,6 +74,9 @@ final class DemoCommand
     @Option(names = "--timeout", defaultValue = "8m", description = "Give up if ingestion has not caught up by then (default: ${DEFAULT-VALUE})")
     String timeout;
 
+    @Option(names = "--trino", description = "After streaming, answer one query with Trino, Athena engine v3's base, over the demo's lake (needs JDK 24+; docs/athena.md)")
+    boolean trino;
+
     @Spec
     CommandSpec spec;
 
@@ -148,7 +151,11 @@ final class DemoCommand
         }
         GracefulStop.stopBetweenBatches(query, activity);
         out.println("stopped the streaming query after its last micro-batch");
-        return report(spark, lake, sent, out);
+        int exitCode = report(spark, lake, sent, out);
+        if (trino) {
+            AthenaAnswer.print(lake, out);
+        }
+        return exitCode;
     }
 
     private int report(SparkSession spark, Lake lake, Producer.Summary sent, PrintWriter out)

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "sluice", mixinStandardHelpOptions = true, versionProvider = SluiceVersion.class,
         description = "Exactly-once streaming ingestion from Kinesis into governed Delta Lake tables.",
-        subcommands = {StreamCommand.class, BackfillCommand.class, ReplayCommand.class, MaintainCommand.class, SubmitCommand.class,
+        subcommands = {StreamCommand.class, BackfillCommand.class, ReplayCommand.class, MaintainCommand.class, MartsCommand.class, SubmitCommand.class,
                 ProduceCommand.class, SqlCommand.class, DemoCommand.class, KinesisMockCommand.class, ContractsCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "Exit codes:%n",

@@ -3,6 +3,8 @@ package io.sluice.cli;
 import io.sluice.config.SluiceConfig;
 import io.sluice.spark.SparkSessions;
 import io.sluice.lake.Lake;
+import io.sluice.trino.AthenaCatalog;
+import io.sluice.trino.TrinoSession;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,10 +30,31 @@ final class SqlCommand
     @Option(names = "--max-rows", defaultValue = "100", description = "Rows to print (default: ${DEFAULT-VALUE})")
     int maxRows;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--engine", defaultValue = "spark", paramLabel = "spark|trino",
+            description = "spark: Spark SQL (EMR's dialect); trino: Athena engine v3 stand-in (Trino 476 on loopback; needs JDK 24+, docs/athena.md) (default: ${DEFAULT-VALUE})")
+    String engine;
+
+    @Option(names = "--database", defaultValue = AthenaCatalog.DEFAULT_DATABASE,
+            description = "With --engine trino: the Glue database name the tables are registered under, as the stack names it (default: ${DEFAULT-VALUE})")
+    String database;
+
     @Override
     public Integer call()
     {
         SluiceConfig config = configOptions.load();
+        if (engine.equals("trino")) {
+            try (TrinoSession trino = TrinoSession.open(SluiceHome.resolve(), Lake.of(config), AthenaCatalog.of(database))) {
+                spec.commandLine().getOut().print(trino.query(query).format(maxRows));
+                spec.commandLine().getOut().flush();
+                return ExitCodes.OK;
+            }
+        }
+        if (!engine.equals("spark")) {
+            throw new IllegalArgumentException("Invalid --engine: '%s' (expected spark or trino)".formatted(engine));
+        }
         SparkSession spark = SparkSessions.builder(config, "sluice-sql").getOrCreate();
         try {
             Lake lake = Lake.of(config);

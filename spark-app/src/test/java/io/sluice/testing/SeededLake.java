@@ -1,0 +1,87 @@
+package io.sluice.testing;
+
+import io.sluice.config.SluiceConfig;
+import io.sluice.marts.GoldMarts;
+import io.sluice.produce.FeedOptions;
+import io.sluice.produce.JsonLinesRecordWriter;
+import io.sluice.produce.ProducedRecord;
+import io.sluice.produce.TennisFeed;
+import io.sluice.sink.BatchReport;
+import io.sluice.source.JsonLinesArchive;
+import io.sluice.stream.BatchActivity;
+import io.sluice.stream.GracefulStop;
+import io.sluice.lake.Lake;
+import io.sluice.stream.StreamingJob;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A lake as the stream builds it from the seeded generator: a few JSON-lines files of the tennis feed (duplicates,
+ * out-of-order, late and invalid records) streamed through the streaming job, so bronze, silver, quarantine and the
+ * audit table all hold rows, then the gold marts built once. Deterministic contents for a seed.
+ */
+public record SeededLake(Path root, Lake lake, List<ProducedRecord> records, List<BatchReport> reports)
+{
+    public static SeededLake build(SparkSession spark, Path root, long seed, int files, int perFile)
+            throws java.util.concurrent.TimeoutException
+    {
+        Path archive = root.resolve("archive");
+        List<ProducedRecord> records = new ArrayList<>();
+        // Event time spans about three hours, so hourly charts have more than one bar.
+        TennisFeed feed = new TennisFeed(new FeedOptions(seed, 6, Instant.parse("2026-11-20T09:00:00Z"), files * perFile / 10_800.0,
+                0.05, 0.05, 0.02, Duration.ofMinutes(40), 0.03, 70_000));
+        try {
+            Files.createDirectories(archive);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (int file = 0; file < files; file++) {
+            List<ProducedRecord> batch = feed.take(perFile);
+            try (JsonLinesRecordWriter writer = new JsonLinesRecordWriter(archive.resolve("part-%03d.jsonl".formatted(file)))) {
+                writer.write(batch);
+            }
+            records.addAll(batch);
+        }
+        SluiceConfig config = SluiceConfig.defaults().with(Map.of(
+                "lake.root", root.resolve("lake").toString(),
+                "lake.checkpoint-root", root.resolve("checkpoints").toString(),
+                "stream.watermark-delay", "20m",
+                "spark.master", "local[2]",
+                "spark.shuffle-partitions", "2"));
+        Lake lake = Lake.of(config);
+        List<BatchReport> reports = new CopyOnWriteArrayList<>();
+        BatchActivity activity = new BatchActivity();
+        StreamingQuery query = new StreamingJob(spark, lake).start(
+                JsonLinesArchive.fromLines(spark.readStream().option("maxFilesPerTrigger", 1).text(archive.toString())), report -> {
+                    reports.add(report);
+                    System.out.println("SeededLake: " + report.summaryLine());
+                }, activity);
+        try {
+            await().atMost(Duration.ofMinutes(10)).until(() -> {
+                if (!query.isActive()) {
+                    throw new AssertionError("The streaming query stopped", query.exception().isDefined() ? query.exception().get() : null);
+                }
+                return reports.stream().mapToLong(BatchReport::recordsRead).sum() >= records.size();
+            });
+        }
+        finally {
+            GracefulStop.stopBetweenBatches(query, activity);
+        }
+        new GoldMarts(spark, lake, line -> { }).build();
+        return new SeededLake(root, lake, List.copyOf(records), List.copyOf(reports));
+    }
+}
