@@ -5,6 +5,7 @@ import io.sluice.table.RawRecordColumns;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -23,6 +24,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.ltrim;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.octet_length;
+import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.rtrim;
 import static org.apache.spark.sql.functions.when;
 
@@ -56,6 +58,20 @@ public final class EnvelopeParser
             .add(EnvelopeColumns.SPECVERSION, DataTypes.StringType)
             .add(CORRUPT, DataTypes.StringType);
 
+    /** Wrappers that make the JSON reader look past the first value: see {@link #hasTrailingContent}. */
+    private static final StructType IN_ARRAY_SCHEMA = new StructType()
+            .add("v", DataTypes.createArrayType(new StructType().add(EnvelopeColumns.SPECVERSION, DataTypes.StringType)))
+            .add(CORRUPT, DataTypes.StringType);
+    private static final StructType IN_OBJECT_SCHEMA = new StructType()
+            .add("v", new StructType().add(EnvelopeColumns.SPECVERSION, DataTypes.StringType))
+            .add(CORRUPT, DataTypes.StringType);
+    /**
+     * Escaped backslashes and well-formed surrogate pair escapes, removed (left to right, so each backslash is
+     * paired with the escape it starts) before looking for a surrogate escape left alone.
+     */
+    private static final String BACKSLASH_OR_SURROGATE_PAIR = "\\\\\\\\|\\\\u[dD][89abAB][0-9a-fA-F]{2}\\\\u[dD][c-fC-F][0-9a-fA-F]{2}";
+    private static final String SURROGATE_ESCAPE = "\\\\u[dD][89a-fA-F][0-9a-fA-F]{2}";
+
     private final EnforcementLimits limits;
 
     public EnvelopeParser(EnforcementLimits limits)
@@ -85,8 +101,10 @@ public final class EnvelopeParser
                         .when(envelope.getField(CORRUPT).isNotNull(), syntaxError)
                         // Spark stops reading after the first JSON value: anything after it is rejected here.
                         // endsWith first: trimming with a character set is costly and almost never needed.
-                        .when(not(text.endsWith("}").or(trimmed.endsWith("}"))),
-                                reason(QuarantineReason.MALFORMED_JSON, lit("Invalid payload: content after the JSON object"))));
+                        .when(not(text.endsWith("}").or(trimmed.endsWith("}"))).or(hasTrailingContent(text, envelope.getField(EnvelopeColumns.DATA))),
+                                reason(QuarantineReason.TRAILING_CONTENT, lit("Invalid payload: content after the JSON object")))
+                        .when(hasUnpairedSurrogate(text),
+                                reason(QuarantineReason.INVALID_UNICODE, lit("Invalid payload: a string holds an unpaired UTF-16 surrogate escape"))));
 
         Column id = envelope.getField(EnvelopeColumns.ID);
         Column time = envelope.getField(EnvelopeColumns.TIME);
@@ -98,6 +116,41 @@ public final class EnvelopeParser
                 .withColumn(PAYLOAD_ERROR, payloadError)
                 .withColumn(EVENT_ID, when(id.rlike(UUID_REGEX), id))
                 .withColumn(EVENT_TIME, when(time.rlike(DATE_TIME_REGEX), time.try_cast(DataTypes.TimestampType)));
+    }
+
+    /**
+     * True when a payload that parsed as an object and ends with '}' has more after that object ({@code {..}{..}},
+     * {@code {..}}}). Spark's reader never looks past the first value, so two wrapped parses decide: in
+     * {@code {"v":[payload]}} anything but ',' or ']' after the object is a syntax error and ',' adds an element;
+     * in {@code {"v":payload}} a ']' is a syntax error. They cost two parses, so they run only when counting
+     * '}' cannot prove the payload clean: without a backslash-u007d escape, every '}' in {@code data}'s text (Spark
+     * copies it verbatim but compact) is one of the payload's, so a payload with exactly one more '}' than
+     * {@code data} has none outside the object, and trailing content ending in '}' would hold one.
+     */
+    private Column hasTrailingContent(Column text, Column dataText)
+    {
+        Column proven = not(text.contains("\\u007d").or(text.contains("\\u007D")))
+                .and(occurrences(text, "}").equalTo(coalesce(occurrences(dataText, "}"), lit(0)).plus(1)));
+        Column inArray = from_json(concat(lit("{\"v\":["), text, lit("]}")), IN_ARRAY_SCHEMA, StrictJson.options(CORRUPT, limits.maxNestingDepth() + 2));
+        Column inObject = from_json(concat(lit("{\"v\":"), text, lit("}")), IN_OBJECT_SCHEMA, StrictJson.options(CORRUPT, limits.maxNestingDepth() + 1));
+        Column alone = inArray.getField(CORRUPT).isNull().and(functions.size(inArray.getField("v")).equalTo(1)).and(inObject.getField(CORRUPT).isNull());
+        return when(proven, lit(false)).otherwise(not(alone));
+    }
+
+    /**
+     * True when a string holds a backslash-u escape of D800-DFFF that is not half of a high-low pair: Spark
+     * (like Java) turns it into '?', other parsers keep, replace or reject it. Raw surrogate bytes are not UTF-8 and
+     * fail the UTF-8 check instead. Only payloads holding a backslash-u escape pay for the two regular expressions.
+     */
+    static Column hasUnpairedSurrogate(Column text)
+    {
+        return text.contains("\\u").and(regexp_replace(text, BACKSLASH_OR_SURROGATE_PAIR, "").rlike(SURROGATE_ESCAPE));
+    }
+
+    /** How often {@code literal} occurs in {@code text}: one substring scan, cheaper than a regular expression. */
+    static Column occurrences(Column text, String literal)
+    {
+        return octet_length(text).minus(octet_length(call_function("replace", text, lit(literal), lit("")))).divide(literal.length()).cast(DataTypes.IntegerType);
     }
 
     private static Column reason(QuarantineReason rule, Column message)
