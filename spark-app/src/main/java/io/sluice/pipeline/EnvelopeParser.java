@@ -20,6 +20,8 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.json_array_length;
+import static org.apache.spark.sql.functions.json_object_keys;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.ltrim;
 import static org.apache.spark.sql.functions.not;
@@ -58,13 +60,6 @@ public final class EnvelopeParser
             .add(EnvelopeColumns.SPECVERSION, DataTypes.StringType)
             .add(CORRUPT, DataTypes.StringType);
 
-    /** Wrappers that make the JSON reader look past the first value: see {@link #hasTrailingContent}. */
-    private static final StructType IN_ARRAY_SCHEMA = new StructType()
-            .add("v", DataTypes.createArrayType(new StructType().add(EnvelopeColumns.SPECVERSION, DataTypes.StringType)))
-            .add(CORRUPT, DataTypes.StringType);
-    private static final StructType IN_OBJECT_SCHEMA = new StructType()
-            .add("v", new StructType().add(EnvelopeColumns.SPECVERSION, DataTypes.StringType))
-            .add(CORRUPT, DataTypes.StringType);
     /**
      * Escaped backslashes and well-formed surrogate pair escapes, removed (left to right, so each backslash is
      * paired with the escape it starts) before looking for a surrogate escape left alone.
@@ -120,20 +115,20 @@ public final class EnvelopeParser
 
     /**
      * True when a payload that parsed as an object and ends with '}' has more after that object ({@code {..}{..}},
-     * {@code {..}}}). Spark's reader never looks past the first value, so two wrapped parses decide: in
-     * {@code {"v":[payload]}} anything but ',' or ']' after the object is a syntax error and ',' adds an element;
-     * in {@code {"v":payload}} a ']' is a syntax error. They cost two parses, so they run only when counting
-     * '}' cannot prove the payload clean: without a backslash-u007d escape, every '}' in {@code data}'s text (Spark
-     * copies it verbatim but compact) is one of the payload's, so a payload with exactly one more '}' than
-     * {@code data} has none outside the object, and trailing content ending in '}' would hold one.
+     * {@code {..}}}). Spark's JSON functions never look past the first value, so two wrapped reads decide: in
+     * {@code [payload]} anything but ',' or ']' after the object is a syntax error and ',' adds an element; in
+     * {@code {"v":payload}} a ']' is a syntax error. Both only tokenize ({@code json_array_length},
+     * {@code json_object_keys}: null when malformed), but they run only when counting '}' cannot prove the payload
+     * clean: without a backslash-u007d escape, every '}' in {@code data}'s text (Spark copies it verbatim but
+     * compact) is one of the payload's, so a payload with exactly one more '}' than {@code data} has none outside
+     * the object, where trailing content ending in '}' would hold one.
      */
-    private Column hasTrailingContent(Column text, Column dataText)
+    private static Column hasTrailingContent(Column text, Column dataText)
     {
         Column proven = not(text.contains("\\u007d").or(text.contains("\\u007D")))
                 .and(occurrences(text, "}").equalTo(coalesce(occurrences(dataText, "}"), lit(0)).plus(1)));
-        Column inArray = from_json(concat(lit("{\"v\":["), text, lit("]}")), IN_ARRAY_SCHEMA, StrictJson.options(CORRUPT, limits.maxNestingDepth() + 2));
-        Column inObject = from_json(concat(lit("{\"v\":"), text, lit("}")), IN_OBJECT_SCHEMA, StrictJson.options(CORRUPT, limits.maxNestingDepth() + 1));
-        Column alone = inArray.getField(CORRUPT).isNull().and(functions.size(inArray.getField("v")).equalTo(1)).and(inObject.getField(CORRUPT).isNull());
+        Column alone = coalesce(json_array_length(concat(lit("["), text, lit("]"))).equalTo(1)
+                .and(functions.size(json_object_keys(concat(lit("{\"v\":"), text, lit("}")))).equalTo(1)), lit(false));
         return when(proven, lit(false)).otherwise(not(alone));
     }
 
