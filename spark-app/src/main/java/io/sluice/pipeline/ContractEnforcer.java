@@ -294,7 +294,7 @@ public final class ContractEnforcer
      * when counting cannot prove every member name distinct: in a payload where each name is followed by {@code ":}
      * (no whitespace before a colon), there are at least as many {@code ":} as member names, and at least as many
      * names as non-null known attributes plus non-null declared data values, which are distinct names. Equal counts
-     * leave no room for a repeated name. Valid events from the usual compact or pretty-printing writers pass the count.
+     * leave no room for a repeated name. Valid events from compact writers, and from pretty-printers that write {@code "key": value}, pass the count.
      */
     private Column hasDuplicateMember()
     {
