@@ -30,6 +30,8 @@ import static io.sluice.pipeline.EnvelopeColumns.ENVELOPE;
 import static io.sluice.pipeline.EnvelopeColumns.PAYLOAD_ERROR;
 import static java.util.Objects.requireNonNull;
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.call_function;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
@@ -57,6 +59,9 @@ public final class ContractEnforcer
     static final String DATA_PREFIX = "__data_";
 
     private static final long MICROS_PER_DAY = 86_400_000_000L;
+    /** Characters a URI-reference (RFC 3986) never holds unencoded and that change how it reads: controls and spaces. */
+    private static final String NOT_IN_URI_REFERENCE = "[\\p{Cc}\\p{Z}]";
+    private static final String CONTROL_CHARACTER = "\\p{Cc}";
 
     private final ContractRegistry registry;
     private final List<Contract> contracts;
@@ -236,14 +241,27 @@ public final class ContractEnforcer
         }
         checks.add(invalidEnvelopeField(specversion.notEqual("1.0"), EnvelopeColumns.SPECVERSION, specversion, "' is not 1.0"));
         checks.add(invalidEnvelopeField(id.isNotNull().and(col(EnvelopeColumns.EVENT_ID).isNull()), EnvelopeColumns.ID, id, "' is not a UUID"));
+        // CloudEvents types: source and dataschema are URI-references, id, type and subject non-empty strings; none
+        // may hold a control character (a UUID id cannot).
+        Column subject = envelope.getField(EnvelopeColumns.SUBJECT);
+        Column badSource = source.rlike(NOT_IN_URI_REFERENCE);
+        Column badDataschema = dataschema.rlike(NOT_IN_URI_REFERENCE);
+        Column badType = type.rlike(CONTROL_CHARACTER);
         checks.add(invalidEnvelopeField(source.equalTo(""), EnvelopeColumns.SOURCE, source, "' is empty"));
+        checks.add(invalidEnvelopeField(badSource, EnvelopeColumns.SOURCE, source, "' is not a URI-reference: it holds a control character or space"));
+        checks.add(invalidEnvelopeField(badDataschema, EnvelopeColumns.DATASCHEMA, dataschema,
+                "' is not a URI-reference: it holds a control character or space"));
         checks.add(invalidEnvelopeField(type.equalTo(""), EnvelopeColumns.TYPE, type, "' is empty"));
+        checks.add(invalidEnvelopeField(badType, EnvelopeColumns.TYPE, type, "' holds a control character"));
+        checks.add(invalidEnvelopeField(subject.equalTo(""), EnvelopeColumns.SUBJECT, subject, "' is empty"));
+        checks.add(invalidEnvelopeField(subject.rlike(CONTROL_CHARACTER), EnvelopeColumns.SUBJECT, subject, "' holds a control character"));
         checks.add(invalidEnvelopeField(time.isNotNull().and(col(EnvelopeColumns.EVENT_TIME).isNull()), EnvelopeColumns.TIME, time,
                 "' is not an RFC 3339 date-time"));
         checks.add(invalidEnvelopeField(contentType.notEqual("application/json"), EnvelopeColumns.DATACONTENTTYPE, contentType,
                 "' is not application/json"));
 
-        Column unknown = dataschema.isNotNull().and(index.isNull());
+        // An invalid dataschema or type is reported as such, not again as naming no contract or event type.
+        Column unknown = dataschema.isNotNull().and(index.isNull()).and(not(badDataschema));
         Column knownDataset = regexp_extract(dataschema, Contract.DATASCHEMA_PATTERN.pattern(), 1).isin(registry.datasets().toArray());
         checks.add(Reasons.check(unknown.and(knownDataset), lit(EnvelopeColumns.DATASCHEMA), QuarantineReason.UNKNOWN_CONTRACT_VERSION,
                 Reasons.invalid(lit(EnvelopeColumns.DATASCHEMA), "no such version of the contract: '", dataschema, "'")));
@@ -251,7 +269,7 @@ public final class ContractEnforcer
                 Reasons.invalid(lit(EnvelopeColumns.DATASCHEMA), "no such contract: '", dataschema, "'")));
         Column typeNotInContract = lit(false);
         for (int i = contracts.size() - 1; i >= 0; i--) {
-            typeNotInContract = when(index.equalTo(i), not(type.isin(contracts.get(i).eventTypes().toArray()))).otherwise(typeNotInContract);
+            typeNotInContract = when(index.equalTo(i), not(type.isin(contracts.get(i).eventTypes().toArray())).and(not(badType))).otherwise(typeNotInContract);
         }
         checks.add(Reasons.check(typeNotInContract, lit(EnvelopeColumns.TYPE), QuarantineReason.TYPE_NOT_IN_CONTRACT,
                 concat(Reasons.invalid(lit(EnvelopeColumns.TYPE), "'", type, "' is not an event type of "), dataschema)));
@@ -265,7 +283,35 @@ public final class ContractEnforcer
             contractReasons = when(index.equalTo(i), compiled.get(i).reasons()).otherwise(contractReasons);
         }
         return when(col(PAYLOAD_ERROR).isNotNull(), array(col(PAYLOAD_ERROR)))
+                .when(hasDuplicateMember(), array(Reasons.reason(lit("$"), QuarantineReason.DUPLICATE_MEMBER,
+                        lit("Invalid payload: an object names a member more than once"))))
                 .otherwise(Reasons.collect(checks, List.of(new Reasons.ArrayCheck(contractViolation, contractReasons))));
+    }
+
+    /**
+     * True when an object of the payload, at any depth, names a member twice. Spark's reader keeps the last value;
+     * Spark's VARIANT parser rejects the payload (try_parse_json is null), but it is a second parse, so it runs only
+     * when counting cannot prove every member name distinct: in a payload where each name is followed by {@code ":}
+     * (no whitespace before a colon), there are at least as many {@code ":} as member names, and at least as many
+     * names as non-null known attributes plus non-null declared data values, which are distinct names. Equal counts
+     * leave no room for a repeated name. Valid events from compact writers, and from pretty-printers that write {@code "key": value}, pass the count.
+     */
+    private Column hasDuplicateMember()
+    {
+        Column text = col(RawRecordColumns.DATA).cast(DataTypes.StringType);
+        Column envelope = col(ENVELOPE);
+        Column envelopeValues = lit(0);
+        for (String field : List.of(EnvelopeColumns.SPECVERSION, EnvelopeColumns.ID, EnvelopeColumns.SOURCE, EnvelopeColumns.TYPE, EnvelopeColumns.TIME,
+                EnvelopeColumns.DATASCHEMA, EnvelopeColumns.SUBJECT, EnvelopeColumns.DATACONTENTTYPE, EnvelopeColumns.DATA)) {
+            envelopeValues = envelopeValues.plus(when(envelope.getField(field).isNotNull(), 1).otherwise(0));
+        }
+        Column dataValues = lit(null).cast(DataTypes.IntegerType);
+        for (int i = contracts.size() - 1; i >= 0; i--) {
+            dataValues = when(col(CONTRACT_INDEX).equalTo(i), compiled.get(i).nonNullValues()).otherwise(dataValues);
+        }
+        Column spaceBeforeColon = text.contains(" :").or(text.contains("\t:")).or(text.contains("\n:")).or(text.contains("\r:"));
+        Column counted = not(spaceBeforeColon).and(EnvelopeParser.occurrences(text, "\":").equalTo(envelopeValues.plus(dataValues)));
+        return not(coalesce(counted, lit(false))).and(call_function("try_parse_json", text).isNull());
     }
 
     private static Reasons.Check invalidEnvelopeField(Column condition, String field, Column value, String after)

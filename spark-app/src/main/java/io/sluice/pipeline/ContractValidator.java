@@ -63,8 +63,10 @@ final class ContractValidator
      * @param violation true when the record breaks the contract (cheap: generated code only)
      * @param reasons array of reason structs, possibly with nulls; only meaningful where {@code violation} holds
      * @param fields the typed value of each top-level property, in schema order
+     * @param nonNullValues how many declared properties, over all object levels, have a non-null typed value: each is
+     *         a distinct member name of the payload
      */
-    record Compiled(List<Map<String, Column>> stages, Column violation, Column reasons, Map<String, Column> fields) {}
+    record Compiled(List<Map<String, Column>> stages, Column violation, Column reasons, Map<String, Column> fields, Column nonNullValues) {}
 
     private record Level(List<Reasons.Check> checks, List<Reasons.ArrayCheck> arrays, Map<String, Column> fields) {}
 
@@ -81,7 +83,7 @@ final class ContractValidator
         Level level = validator.object(root, dataText, "data", 0);
         validator.stageKeyLists(dataText);
         return new Compiled(validator.stages.stream().map(Map::copyOf).toList(), Reasons.anyViolation(level.checks(), level.arrays()),
-                Reasons.all(level.checks(), level.arrays()), Collections.unmodifiableMap(level.fields()));
+                Reasons.all(level.checks(), level.arrays()), Collections.unmodifiableMap(level.fields()), validator.nonNullValues);
     }
 
     private Level object(SchemaNode node, Column text, String path, int depth)

@@ -5,6 +5,7 @@ import io.sluice.table.RawRecordColumns;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -19,10 +20,13 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.json_array_length;
+import static org.apache.spark.sql.functions.json_object_keys;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.ltrim;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.octet_length;
+import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.rtrim;
 import static org.apache.spark.sql.functions.when;
 
@@ -56,6 +60,13 @@ public final class EnvelopeParser
             .add(EnvelopeColumns.SPECVERSION, DataTypes.StringType)
             .add(CORRUPT, DataTypes.StringType);
 
+    /**
+     * Escaped backslashes and well-formed surrogate pair escapes, removed (left to right, so each backslash is
+     * paired with the escape it starts) before looking for a surrogate escape left alone.
+     */
+    private static final String BACKSLASH_OR_SURROGATE_PAIR = "\\\\\\\\|\\\\u[dD][89abAB][0-9a-fA-F]{2}\\\\u[dD][c-fC-F][0-9a-fA-F]{2}";
+    private static final String SURROGATE_ESCAPE = "\\\\u[dD][89a-fA-F][0-9a-fA-F]{2}";
+
     private final EnforcementLimits limits;
 
     public EnvelopeParser(EnforcementLimits limits)
@@ -85,8 +96,10 @@ public final class EnvelopeParser
                         .when(envelope.getField(CORRUPT).isNotNull(), syntaxError)
                         // Spark stops reading after the first JSON value: anything after it is rejected here.
                         // endsWith first: trimming with a character set is costly and almost never needed.
-                        .when(not(text.endsWith("}").or(trimmed.endsWith("}"))),
-                                reason(QuarantineReason.MALFORMED_JSON, lit("Invalid payload: content after the JSON object"))));
+                        .when(not(text.endsWith("}").or(trimmed.endsWith("}"))).or(hasTrailingContent(text, envelope.getField(EnvelopeColumns.DATA))),
+                                reason(QuarantineReason.TRAILING_CONTENT, lit("Invalid payload: content after the JSON object")))
+                        .when(hasUnpairedSurrogate(text),
+                                reason(QuarantineReason.INVALID_UNICODE, lit("Invalid payload: a string holds an unpaired UTF-16 surrogate escape"))));
 
         Column id = envelope.getField(EnvelopeColumns.ID);
         Column time = envelope.getField(EnvelopeColumns.TIME);
@@ -98,6 +111,41 @@ public final class EnvelopeParser
                 .withColumn(PAYLOAD_ERROR, payloadError)
                 .withColumn(EVENT_ID, when(id.rlike(UUID_REGEX), id))
                 .withColumn(EVENT_TIME, when(time.rlike(DATE_TIME_REGEX), time.try_cast(DataTypes.TimestampType)));
+    }
+
+    /**
+     * True when a payload that parsed as an object and ends with '}' has more after that object ({@code {..}{..}},
+     * {@code {..}}}). Spark's JSON functions never look past the first value, so two wrapped reads decide: in
+     * {@code [payload]} anything but ',' or ']' after the object is a syntax error and ',' adds an element; in
+     * {@code {"v":payload}} a ']' is a syntax error. Both only tokenize ({@code json_array_length},
+     * {@code json_object_keys}: null when malformed), but they run only when counting '}' cannot prove the payload
+     * clean: without a backslash-u007d escape, every '}' in {@code data}'s text (Spark copies it verbatim but
+     * compact) is one of the payload's, so a payload with exactly one more '}' than {@code data} has none outside
+     * the object, where trailing content ending in '}' would hold one.
+     */
+    private static Column hasTrailingContent(Column text, Column dataText)
+    {
+        Column proven = not(text.contains("\\u007d").or(text.contains("\\u007D")))
+                .and(occurrences(text, "}").equalTo(coalesce(occurrences(dataText, "}"), lit(0)).plus(1)));
+        Column alone = coalesce(json_array_length(concat(lit("["), text, lit("]"))).equalTo(1)
+                .and(functions.size(json_object_keys(concat(lit("{\"v\":"), text, lit("}")))).equalTo(1)), lit(false));
+        return when(proven, lit(false)).otherwise(not(alone));
+    }
+
+    /**
+     * True when a string holds a backslash-u escape of D800-DFFF that is not half of a high-low pair: Spark
+     * (like Java) turns it into '?', other parsers keep, replace or reject it. Raw surrogate bytes are not UTF-8 and
+     * fail the UTF-8 check instead. Only payloads holding a backslash-u escape pay for the two regular expressions.
+     */
+    static Column hasUnpairedSurrogate(Column text)
+    {
+        return text.contains("\\u").and(regexp_replace(text, BACKSLASH_OR_SURROGATE_PAIR, "").rlike(SURROGATE_ESCAPE));
+    }
+
+    /** How often {@code literal} occurs in {@code text}: one substring scan, cheaper than a regular expression. */
+    static Column occurrences(Column text, String literal)
+    {
+        return octet_length(text).minus(octet_length(call_function("replace", text, lit(literal), lit("")))).divide(literal.length()).cast(DataTypes.IntegerType);
     }
 
     private static Column reason(QuarantineReason rule, Column message)

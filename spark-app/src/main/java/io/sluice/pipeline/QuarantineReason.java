@@ -9,6 +9,13 @@ public enum QuarantineReason
     OVERSIZED,
     TOO_DEEPLY_NESTED,
     NOT_AN_OBJECT,
+    // I-JSON (RFC 7493): payloads that another conforming JSON parser could read differently
+    /** An object, at any depth, names a member twice: parsers disagree on which value counts. */
+    DUPLICATE_MEMBER,
+    /** Something other than whitespace follows the top-level object: parsers disagree on whether it is ignored. */
+    TRAILING_CONTENT,
+    /** A string holds an unpaired surrogate escape (backslash-uD800): parsers replace, keep or reject it. */
+    INVALID_UNICODE,
     // Envelope
     INVALID_ENVELOPE_FIELD,
     UNKNOWN_CONTRACT,

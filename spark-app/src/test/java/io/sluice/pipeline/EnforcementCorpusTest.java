@@ -258,6 +258,12 @@ class EnforcementCorpusTest
         int marker = new String(invalidUtf8, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("p-XX") + 2;
         invalidUtf8[marker] = (byte) 0xC3;
         invalidUtf8[marker + 1] = (byte) 0x28;
+        // U+D800 encoded as if it were a character (CESU-8): not UTF-8, whatever a lenient decoder makes of it.
+        byte[] surrogateBytes = bytes(with(serve(1), e -> data(e).put("player_id", "p-XXX")));
+        int surrogate = new String(surrogateBytes, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("p-XXX") + 2;
+        surrogateBytes[surrogate] = (byte) 0xED;
+        surrogateBytes[surrogate + 1] = (byte) 0xA0;
+        surrogateBytes[surrogate + 2] = (byte) 0x80;
 
         return List.of(
                 // The payload as a whole
@@ -274,7 +280,28 @@ class EnforcementCorpusTest
                 bad("single-quoted JSON", text.apply(valid.replace("\"specversion\":\"1.0\"", "'specversion':'1.0'")), "$", QuarantineReason.MALFORMED_JSON),
                 bad("NaN number", text.apply(valid.replace("212.4", "NaN")), "$", QuarantineReason.MALFORMED_JSON),
                 bad("leading zero number", text.apply(valid.replace("\"set_number\":2", "\"set_number\":02")), "$", QuarantineReason.MALFORMED_JSON),
-                bad("trailing content after the object", text.apply(valid + " x"), "$", QuarantineReason.MALFORMED_JSON),
+                bad("trailing content after the object", text.apply(valid + " x"), "$", QuarantineReason.TRAILING_CONTENT),
+                // I-JSON (RFC 7493): payloads another conforming parser could read differently
+                bad("second object after the object", text.apply(valid + "\n" + valid), "$", QuarantineReason.TRAILING_CONTENT),
+                bad("extra closing brace", text.apply(valid + "}"), "$", QuarantineReason.TRAILING_CONTENT),
+                bad("closing bracket after the object", text.apply(valid + "]}"), "$", QuarantineReason.TRAILING_CONTENT),
+                bad("member after the object", text.apply(valid + ",\"x\":{}}"), "$", QuarantineReason.TRAILING_CONTENT),
+                bad("duplicate envelope attribute", text.apply(valid.replace("\"source\":", "\"source\":\"urn:sluice:producer:other\",\"source\":")),
+                        "$", QuarantineReason.DUPLICATE_MEMBER),
+                bad("duplicate data member", text.apply(valid.replace("\"player_id\":", "\"player_id\":\"p-sinner\",\"player_id\":")),
+                        "$", QuarantineReason.DUPLICATE_MEMBER),
+                bad("duplicate member in an undeclared nested object", text.apply(new String(bytes(with(match(), e -> data(e).putObject("extra").put("k", 1))),
+                        java.nio.charset.StandardCharsets.UTF_8).replace("\"k\":1", "\"k\":1,\"k\":2")), "$", QuarantineReason.DUPLICATE_MEMBER),
+                bad("duplicate member spelled with an escape", text.apply(valid.replace("\"subject\":", "\"\\u0073ubject\":\"M0001\",\"subject\":")),
+                        "$", QuarantineReason.DUPLICATE_MEMBER),
+                bad("duplicate member with a space before the colon", text.apply(valid.replace("\"speed_kmh\":", "\"speed_kmh\" : 100.0, \"speed_kmh\" :")),
+                        "$", QuarantineReason.DUPLICATE_MEMBER),
+                bad("unpaired high surrogate escape", text.apply(valid.replace("p-alcaraz", "p-\\uD800x")), "$", QuarantineReason.INVALID_UNICODE),
+                bad("unpaired low surrogate escape in a name", text.apply(valid.replace("\"subject\":", "\"\\uDC00\":1,\"subject\":")), "$",
+                        QuarantineReason.INVALID_UNICODE),
+                bad("surrogate escapes in the wrong order", text.apply(valid.replace("p-alcaraz", "p-\\uDE00\\uD83D")), "$", QuarantineReason.INVALID_UNICODE),
+                bad("high surrogate escape after an escaped backslash", text.apply(valid.replace("p-alcaraz", "p-\\\\\\uD83D")), "$", QuarantineReason.INVALID_UNICODE),
+                bad("raw surrogate bytes", surrogateBytes, "$", QuarantineReason.INVALID_UTF8),
                 // Envelope
                 bad("missing id", with(serve(1), e -> e.remove("id")), "id", QuarantineReason.MISSING_REQUIRED_FIELD),
                 bad("id not a UUID", with(serve(1), e -> e.put("id", "serve-42")), "id", QuarantineReason.INVALID_ENVELOPE_FIELD),
@@ -284,6 +311,16 @@ class EnforcementCorpusTest
                 bad("missing dataschema", with(serve(1), e -> e.remove("dataschema")), "dataschema", QuarantineReason.MISSING_REQUIRED_FIELD),
                 bad("missing source", with(serve(1), e -> e.remove("source")), "source", QuarantineReason.MISSING_REQUIRED_FIELD),
                 bad("empty source", with(serve(1), e -> e.put("source", "")), "source", QuarantineReason.INVALID_ENVELOPE_FIELD),
+                bad("source with a space", with(serve(1), e -> e.put("source", "urn:sluice:producer:radar gun")), "source", QuarantineReason.INVALID_ENVELOPE_FIELD),
+                bad("source with a control character", with(serve(1), e -> e.put("source", "urn:sluice:producer:radar\u0007")), "source",
+                        QuarantineReason.INVALID_ENVELOPE_FIELD),
+                bad("dataschema with a trailing space", with(serve(1), e -> e.put("dataschema", "urn:sluice:contract:tennis.serve:1 ")), "dataschema",
+                        QuarantineReason.INVALID_ENVELOPE_FIELD),
+                bad("type with a control character", with(serve(1), e -> e.put("type", "io.sluice.tennis.serve.measured\n")), "type",
+                        QuarantineReason.INVALID_ENVELOPE_FIELD),
+                bad("empty subject", with(serve(1), e -> e.put("subject", "")), "subject", QuarantineReason.INVALID_ENVELOPE_FIELD),
+                bad("subject with a control character", with(serve(1), e -> e.put("subject", "M0042\t")), "subject", QuarantineReason.INVALID_ENVELOPE_FIELD),
+                bad("id with a control character", with(serve(1), e -> e.put("id", e.get("id").asText() + "\u0000")), "id", QuarantineReason.INVALID_ENVELOPE_FIELD),
                 bad("specversion wrong", with(serve(1), e -> e.put("specversion", "0.3")), "specversion", QuarantineReason.INVALID_ENVELOPE_FIELD),
                 bad("datacontenttype not JSON", with(serve(1), e -> e.put("datacontenttype", "text/plain")), "datacontenttype",
                         QuarantineReason.INVALID_ENVELOPE_FIELD),
@@ -400,6 +437,15 @@ class EnforcementCorpusTest
                 })), "tennis_serves", serveMinimal),
                 new GoodCase("serve v1 pretty-printed with unicode", utf8(with(serve(1), e -> data(e).put("player_id", "p-alcaraz")).toPrettyString()
                         .replace("p-alcaraz", "p-garfia\u00f1")), "tennis_serves", Map.of("player_id", "p-garfia\u00f1")),
+                // Escapes read the same by every parser: a surrogate pair, an escaped backslash before a 'u', an escaped name.
+                new GoodCase("serve v1 with a surrogate pair escape and an escaped backslash", utf8(new String(bytes(serve(1)), java.nio.charset.StandardCharsets.UTF_8)
+                        .replace("p-alcaraz", "p-\\\\uD800\\uD83D\\uDE00").replace("\"subject\":", "\"\\u0073ubject\":")), "tennis_serves",
+                        Map.of("player_id", "p-\\uD800\uD83D\uDE00", "event_subject", "M0042")),
+                // A space before a colon defeats the member count shortcut: the payload is parsed again, and is still valid.
+                new GoodCase("serve v1 with spaces around colons", utf8(new String(bytes(serve(1)), java.nio.charset.StandardCharsets.UTF_8).replace("\":", "\" : ")),
+                        "tennis_serves", Map.of("player_id", "p-alcaraz")),
+                new GoodCase("serve v1 with trailing whitespace", utf8(new String(bytes(serve(1)), java.nio.charset.StandardCharsets.UTF_8) + " \r\n\t "),
+                        "tennis_serves", Map.of("player_id", "p-alcaraz")),
                 new GoodCase("point", bytes(point()), "tennis_points", pointExpected),
                 // '":' inside a value defeats the key count shortcut: the key lists are read, and the record is still valid.
                 new GoodCase("point with a key marker inside a value", bytes(with(point(), e -> data(e).put("winner_id", "p\":x"))), "tennis_points",
