@@ -29,7 +29,9 @@ import software.constructs.Construct;
 public final class CatalogConstruct extends Construct {
 
     private final String databaseName;
+    private final String rawDatabaseName;
     private final CfnDatabase database;
+    private final CfnDatabase rawDatabase;
     private final CfnRegistry registry;
     private final Map<String, CfnTable> tables = new LinkedHashMap<>();
     private final Map<String, CfnSchema> schemas = new LinkedHashMap<>();
@@ -42,6 +44,7 @@ public final class CatalogConstruct extends Construct {
         requireNonNull(model, "model");
         String account = Stack.of(this).getAccount();
         this.databaseName = settings.databaseName();
+        this.rawDatabaseName = settings.rawDatabaseName();
 
         this.database = CfnDatabase.Builder.create(this, "Database")
                 .catalogId(account)
@@ -51,12 +54,24 @@ public final class CatalogConstruct extends Construct {
                         .locationUri(storage.lakeUri(""))
                         .build())
                 .build();
+        // Bronze and quarantine keep every payload as received, which may be personal data: a database of their
+        // own, which the job roles use and the analysts' policy (AccessConstruct) does not name.
+        this.rawDatabase = CfnDatabase.Builder.create(this, "RawDatabase")
+                .catalogId(account)
+                .databaseInput(CfnDatabase.DatabaseInputProperty.builder()
+                        .name(rawDatabaseName)
+                        .description("Sluice " + settings.envName() + ": bronze and quarantine, payloads as received "
+                                + "(may hold personal data); restricted to the job roles")
+                        .locationUri(storage.lakeUri(""))
+                        .build())
+                .build();
 
         for (CatalogModel.Table table : model.tables()) {
             String location = storage.lakeUri(table.location());
+            boolean raw = isRaw(table.location());
             CfnTable cfnTable = CfnTable.Builder.create(this, "Table-" + table.name())
                     .catalogId(account)
-                    .databaseName(databaseName)
+                    .databaseName(raw ? rawDatabaseName : databaseName)
                     .tableInput(CfnTable.TableInputProperty.builder()
                             .name(table.name())
                             .description(table.description())
@@ -78,7 +93,7 @@ public final class CatalogConstruct extends Construct {
                             .partitionKeys(columns(table.partitionKeys()))
                             .build())
                     .build();
-            cfnTable.addResourceDependency(database);
+            cfnTable.addResourceDependency(raw ? rawDatabase : database);
             tables.put(table.name(), cfnTable);
         }
 
@@ -99,6 +114,11 @@ public final class CatalogConstruct extends Construct {
         }
     }
 
+    /** Whether a table at this lake prefix holds raw payloads (bronze, quarantine) and so belongs in the raw database. */
+    static boolean isRaw(String location) {
+        return location.startsWith(StorageConstruct.BRONZE_PREFIX) || location.startsWith(StorageConstruct.QUARANTINE_PREFIX);
+    }
+
     private static List<CfnTable.ColumnProperty> columns(List<CatalogModel.Column> columns) {
         return columns.stream()
                 .map(c -> {
@@ -117,6 +137,14 @@ public final class CatalogConstruct extends Construct {
 
     public CfnDatabase database() {
         return database;
+    }
+
+    public String rawDatabaseName() {
+        return rawDatabaseName;
+    }
+
+    public CfnDatabase rawDatabase() {
+        return rawDatabase;
     }
 
     public CfnRegistry registry() {
@@ -143,6 +171,14 @@ public final class CatalogConstruct extends Construct {
     /** All tables of this database (tables are created by this stack and by schema evolution). */
     public String tablesArn() {
         return glueArn("table", databaseName + "/*");
+    }
+
+    public String rawDatabaseArn() {
+        return glueArn("database", rawDatabaseName);
+    }
+
+    public String rawTablesArn() {
+        return glueArn("table", rawDatabaseName + "/*");
     }
 
     /** Spark's Hive client looks up the 'default' database on start-up, whatever database the job uses. */

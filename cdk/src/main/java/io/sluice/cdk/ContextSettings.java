@@ -27,12 +27,16 @@ public final class ContextSettings {
     public static final String EMR_MAX_MEMORY_GB = "emrMaxMemoryGb";
     public static final String EMR_MAX_DISK_GB = "emrMaxDiskGb";
     public static final String EMR_ARCHITECTURE = "emrArchitecture";
+    public static final String VPC_ID = "vpcId";
+    public static final String AVAILABILITY_ZONES = "availabilityZones";
     public static final String SUBNET_IDS = "subnetIds";
-    public static final String SECURITY_GROUP_IDS = "securityGroupIds";
+    public static final String ROUTE_TABLE_IDS = "routeTableIds";
     public static final String GLUE_WORKER_TYPE = "glueWorkerType";
     public static final String GLUE_WORKER_COUNT = "glueWorkerCount";
     public static final String MAINTENANCE_SCHEDULE = "maintenanceSchedule";
     public static final String ATHENA_BYTES_SCANNED_CUTOFF = "athenaBytesScannedCutoff";
+    public static final String DELETE_ALARM_REQUESTS_PER_HOUR = "deleteAlarmRequestsPerHour";
+    public static final String RAW_RETENTION_DAYS = "rawRetentionDays";
     public static final String ALARM_EMAIL = "alarmEmail";
     public static final String NOTEBOOKS_DIR = "notebooksDir";
 
@@ -57,12 +61,16 @@ public final class ContextSettings {
         set(EMR_MAX_MEMORY_GB, Integer::valueOf, builder::emrMaxMemoryGb);
         set(EMR_MAX_DISK_GB, Integer::valueOf, builder::emrMaxDiskGb);
         set(EMR_ARCHITECTURE, v -> v.toUpperCase(Locale.ROOT), builder::emrArchitecture);
+        set(VPC_ID, Function.identity(), builder::vpcId);
+        set(AVAILABILITY_ZONES, ContextSettings::list, builder::availabilityZones);
         set(SUBNET_IDS, ContextSettings::list, builder::subnetIds);
-        set(SECURITY_GROUP_IDS, ContextSettings::list, builder::securityGroupIds);
+        set(ROUTE_TABLE_IDS, ContextSettings::list, builder::routeTableIds);
         set(GLUE_WORKER_TYPE, Function.identity(), builder::glueWorkerType);
         set(GLUE_WORKER_COUNT, Integer::valueOf, builder::glueWorkerCount);
         set(MAINTENANCE_SCHEDULE, Function.identity(), builder::maintenanceSchedule);
         set(ATHENA_BYTES_SCANNED_CUTOFF, Long::valueOf, builder::athenaBytesScannedCutoff);
+        set(DELETE_ALARM_REQUESTS_PER_HOUR, Long::valueOf, builder::deleteAlarmRequestsPerHour);
+        set(RAW_RETENTION_DAYS, Integer::valueOf, builder::rawRetentionDays);
         set(ALARM_EMAIL, Function.identity(), builder::alarmEmail);
         set(NOTEBOOKS_DIR, Path::of, builder::notebooksDir);
         return builder;

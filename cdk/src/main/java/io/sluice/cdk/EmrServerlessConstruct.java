@@ -37,8 +37,11 @@ public final class EmrServerlessConstruct extends Construct {
     private final LogGroup logGroup;
 
     public EmrServerlessConstruct(Construct scope, String id, SluiceSettings settings, IKey key,
-                                  StorageConstruct storage, IStream stream, CatalogConstruct catalog) {
+                                  StorageConstruct storage, IStream stream, CatalogConstruct catalog,
+                                  NetworkConstruct network, String metricsNamespace) {
         super(scope, id);
+        requireNonNull(network, "network");
+        requireNonNull(metricsNamespace, "metricsNamespace");
         requireNonNull(settings, "settings");
         requireNonNull(key, "key");
         requireNonNull(storage, "storage");
@@ -84,12 +87,11 @@ public final class EmrServerlessConstruct extends Construct {
                         .classification("spark-defaults")
                         .properties(SparkDefaults.properties())
                         .build()));
-        if (settings.hasVpc()) {
-            app.networkConfiguration(CfnApplication.NetworkConfigurationProperty.builder()
-                    .subnetIds(settings.subnetIds())
-                    .securityGroupIds(settings.securityGroupIds())
-                    .build());
-        }
+        // Always in the VPC: EMR Serverless reaches Kinesis only from one (NetworkConstruct).
+        app.networkConfiguration(CfnApplication.NetworkConfigurationProperty.builder()
+                .subnetIds(network.subnetIds())
+                .securityGroupIds(List.of(network.emrGroup().getSecurityGroupId()))
+                .build());
         this.application = app.build();
 
         String applicationArn = stack.formatArn(ArnComponents.builder()
@@ -107,7 +109,7 @@ public final class EmrServerlessConstruct extends Construct {
                         "StringEquals", Map.of("aws:SourceAccount", stack.getAccount()),
                         "ArnLike", Map.of("aws:SourceArn", applicationArn)))))
                 .inlinePolicies(Map.of("sluice-job", PolicyDocument.Builder.create()
-                        .statements(statements(storage, stream, catalog, key))
+                        .statements(statements(storage, stream, catalog, key, metricsNamespace))
                         .build()))
                 .build();
 
@@ -125,9 +127,10 @@ public final class EmrServerlessConstruct extends Construct {
     }
 
     private List<PolicyStatement> statements(StorageConstruct storage, IStream stream, CatalogConstruct catalog,
-                                             IKey key) {
+                                             IKey key, String metricsNamespace) {
         Stack stack = Stack.of(this);
-        List<PolicyStatement> statements = new ArrayList<>(LakeAccess.statements(storage, catalog, key));
+        List<PolicyStatement> statements = new ArrayList<>(LakeAccess.statements(storage, catalog, key,
+                metricsNamespace, LakeAccess.Deletes.DELTA_CLEAN_UP_ONLY));
         statements.add(LakeAccess.statement("ReadStream",
                 List.of("kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:ListShards",
                         "kinesis:GetShardIterator", "kinesis:GetRecords"),

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Duration;
@@ -59,14 +60,29 @@ public final class EncryptionConstruct extends Construct {
                                 .build()))))
                 .build());
 
-        for (String service : List.of("cloudwatch.amazonaws.com", "events.amazonaws.com")) {
+        // The publishers of the encrypted alarm topic, each held to this account and to this deployment's alarms
+        // and rules (named, not referenced: the rules and alarms depend on the topic, which depends on the key).
+        Map<String, String> publishers = new TreeMap<>(Map.of(
+                "cloudwatch.amazonaws.com", stack.formatArn(ArnComponents.builder()
+                        .service("cloudwatch").resource("alarm").resourceName(settings.prefix() + "-*")
+                        .arnFormat(ArnFormat.COLON_RESOURCE_NAME).build()),
+                "events.amazonaws.com", ""));
+        for (Map.Entry<String, String> publisher : publishers.entrySet()) {
+            String service = publisher.getKey();
+            List<String> sources = service.startsWith("events")
+                    ? MonitoringConstruct.ruleNames(settings).stream().map(name -> stack.formatArn(ArnComponents.builder()
+                            .service("events").resource("rule").resourceName(name)
+                            .arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build())).toList()
+                    : List.of(publisher.getValue());
             key.addToResourcePolicy(PolicyStatement.Builder.create()
                     .sid("AllowPublishToEncryptedTopicBy" + service.substring(0, service.indexOf('.')))
                     .effect(Effect.ALLOW)
                     .principals(List.of(new ServicePrincipal(service)))
                     .actions(List.of("kms:Decrypt", "kms:GenerateDataKey*"))
                     .resources(List.of("*"))
-                    .conditions(Map.of("StringEquals", Map.of("aws:SourceAccount", stack.getAccount())))
+                    .conditions(new TreeMap<>(Map.of(
+                            "StringEquals", Map.of("aws:SourceAccount", stack.getAccount()),
+                            "ArnLike", Map.of("aws:SourceArn", sources))))
                     .build());
         }
     }

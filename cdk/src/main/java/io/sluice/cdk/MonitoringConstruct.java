@@ -19,12 +19,19 @@ import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TextWidget;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.events.EventPattern;
+import software.amazon.awscdk.interfaces.events.IRuleRef;
+import software.amazon.awscdk.services.events.IRuleTarget;
 import software.amazon.awscdk.services.events.Rule;
-import software.amazon.awscdk.services.events.targets.SnsTopic;
+import software.amazon.awscdk.services.events.RuleTargetConfig;
+import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.glue.CfnJob;
 import software.amazon.awscdk.services.kinesis.Stream;
 import software.amazon.awscdk.services.kms.IKey;
+import software.amazon.awscdk.services.s3.IBucket;
 import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
 import software.constructs.Construct;
@@ -40,8 +47,13 @@ import software.constructs.Construct;
  *       rules' TriggeredRules metric. Events carry the application id and job names whatever metric
  *       dimensions a release publishes.</li>
  *   <li>Quarantine rate: {@code 100 * QuarantinedRecords / RecordsRead} from the job's own metrics in the
- *       {@value LakeAccess#METRICS_NAMESPACE} namespace, dimension {@value #STREAM_DIMENSION}.</li>
+ *       environment's namespace ({@link SluiceSettings#metricsNamespace()}, so one environment's jobs can neither
+ *       raise nor hide another's alarm), dimension {@value #STREAM_DIMENSION}.</li>
+ *   <li>Delete volume: S3 DeleteRequests on the lake per hour above a threshold, so a bad VACUUM, a retention
+ *       set too short or a person deleting a table is seen while old versions still exist to restore from.</li>
  * </ul>
+ *
+ * <p>EventBridge may publish to the topic only for this deployment's two rules, and use the key only for them.
  */
 public final class MonitoringConstruct extends Construct {
 
@@ -54,8 +66,10 @@ public final class MonitoringConstruct extends Construct {
     private final Dashboard dashboard;
 
     public MonitoringConstruct(Construct scope, String id, SluiceSettings settings, IKey key, Stream stream,
-                               String emrApplicationId, Collection<CfnJob> glueJobs, String athenaWorkGroup) {
+                               String emrApplicationId, Collection<CfnJob> glueJobs, String athenaWorkGroup,
+                               IBucket lake) {
         super(scope, id);
+        requireNonNull(lake, "lake");
         requireNonNull(settings, "settings");
         requireNonNull(key, "key");
         requireNonNull(stream, "stream");
@@ -90,17 +104,17 @@ public final class MonitoringConstruct extends Construct {
 
         // Job failures, through EventBridge.
         Rule emrFailures = Rule.Builder.create(this, "EmrJobFailedRule")
-                .ruleName(settings.prefix() + "-emr-job-failed")
+                .ruleName(ruleNames(settings).get(0))
                 .description("EMR Serverless job runs of " + settings.prefix() + " that failed")
                 .eventPattern(EventPattern.builder()
                         .source(List.of("aws.emr-serverless"))
                         .detailType(List.of("EMR Serverless Job Run State Change"))
                         .detail(new TreeMap<>(Map.of("applicationId", List.of(emrApplicationId), "state", List.of("FAILED"))))
                         .build())
-                .targets(List.of(new SnsTopic(topic)))
+                .targets(List.of(new TopicTarget(topic)))
                 .build();
         Rule glueFailures = Rule.Builder.create(this, "GlueJobFailedRule")
-                .ruleName(settings.prefix() + "-glue-job-failed")
+                .ruleName(ruleNames(settings).get(1))
                 .description("Glue job runs of " + settings.prefix() + " that failed or timed out")
                 .eventPattern(EventPattern.builder()
                         .source(List.of("aws.glue"))
@@ -109,8 +123,19 @@ public final class MonitoringConstruct extends Construct {
                                 "jobName", glueJobs.stream().map(CfnJob::getName).sorted().toList(),
                                 "state", List.of("FAILED", "TIMEOUT", "ERROR"))))
                         .build())
-                .targets(List.of(new SnsTopic(topic)))
+                .targets(List.of(new TopicTarget(topic)))
                 .build();
+        // What aws-events-targets' SnsTopic would grant, but only to these two rules of this account.
+        topic.addToResourcePolicy(PolicyStatement.Builder.create()
+                .sid("PublishFromThisStacksRules")
+                .effect(Effect.ALLOW)
+                .principals(List.of(new ServicePrincipal("events.amazonaws.com")))
+                .actions(List.of("sns:Publish"))
+                .resources(List.of(topic.getTopicArn()))
+                .conditions(new TreeMap<>(Map.of(
+                        "ArnEquals", Map.of("aws:SourceArn", List.of(emrFailures.getRuleArn(), glueFailures.getRuleArn())),
+                        "StringEquals", Map.of("aws:SourceAccount", Stack.of(this).getAccount()))))
+                .build());
         Metric emrFailed = triggered(emrFailures, "EMR job runs failed");
         Metric glueFailed = triggered(glueFailures, "Glue job runs failed");
         alarms.add(Alarm.Builder.create(this, "EmrJobFailuresAlarm")
@@ -134,8 +159,9 @@ public final class MonitoringConstruct extends Construct {
 
         // Quarantine rate.
         Map<String, String> streamDimension = Map.of(STREAM_DIMENSION, stream.getStreamName());
-        Metric recordsRead = sluiceMetric(io.sluice.metrics.BatchMetrics.RECORDS_READ, streamDimension);
-        Metric quarantined = sluiceMetric(io.sluice.metrics.BatchMetrics.QUARANTINED_RECORDS, streamDimension);
+        String namespace = settings.metricsNamespace();
+        Metric recordsRead = sluiceMetric(namespace, io.sluice.metrics.BatchMetrics.RECORDS_READ, streamDimension);
+        Metric quarantined = sluiceMetric(namespace, io.sluice.metrics.BatchMetrics.QUARANTINED_RECORDS, streamDimension);
         MathExpression quarantineRate = MathExpression.Builder.create()
                 .expression("IF(read > 0, 100 * quarantined / read, 0)")
                 // Map.of iterates in a per-JVM random order; a sorted map keeps the template the same every synth.
@@ -152,6 +178,27 @@ public final class MonitoringConstruct extends Construct {
                 .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
                 .evaluationPeriods(3)
                 .datapointsToAlarm(3)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .build());
+
+        // Delete volume on the lake.
+        Metric deletes = Metric.Builder.create()
+                .namespace("AWS/S3")
+                .metricName("DeleteRequests")
+                .dimensionsMap(new TreeMap<>(Map.of("BucketName", lake.getBucketName(),
+                        "FilterId", StorageConstruct.REQUEST_METRICS_ID)))
+                .statistic("Sum")
+                .period(Duration.hours(1))
+                .build();
+        alarms.add(Alarm.Builder.create(this, "LakeDeletesAlarm")
+                .alarmName(settings.prefix() + "-lake-deletes")
+                .alarmDescription("More than " + settings.deleteAlarmRequestsPerHour() + " delete requests in an hour "
+                        + "on the lake bucket: check what deleted (CloudTrail, S3 access logs) and restore from object "
+                        + "versions before they expire (docs/deploy.md, Restoring a table).")
+                .metric(deletes)
+                .threshold(settings.deleteAlarmRequestsPerHour())
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+                .evaluationPeriods(1)
                 .treatMissingData(TreatMissingData.NOT_BREACHING)
                 .build());
 
@@ -179,7 +226,8 @@ public final class MonitoringConstruct extends Construct {
         dashboard.addWidgets(
                 graph("Job: records read / quarantined", List.of(recordsRead, quarantined)),
                 graph("Job: quarantine rate (%)", List.of(quarantineRate)),
-                graph("Job failures (EMR, Glue)", List.of(emrFailed, glueFailed)));
+                graph("Job failures (EMR, Glue)", List.of(emrFailed, glueFailed)),
+                graph("Lake: delete requests per hour", List.of(deletes)));
         dashboard.addWidgets(
                 graph("Athena: bytes scanned", List.of(Metric.Builder.create()
                         .namespace("AWS/Athena").metricName("ProcessedBytes")
@@ -191,9 +239,33 @@ public final class MonitoringConstruct extends Construct {
         return MetricOptions.builder().statistic("Sum").period(PERIOD).build();
     }
 
-    private static Metric sluiceMetric(String name, Map<String, String> dimensions) {
+    /** The EventBridge rules' names, known before they exist so the key policy can name them without a cycle. */
+    static List<String> ruleNames(SluiceSettings settings) {
+        return List.of(settings.prefix() + "-emr-job-failed", settings.prefix() + "-glue-job-failed");
+    }
+
+    /** Sends a rule's events to the topic without granting anything (the topic policy above does, conditioned). */
+    private static final class TopicTarget implements IRuleTarget {
+        private final Topic topic;
+
+        TopicTarget(Topic topic) {
+            this.topic = topic;
+        }
+
+        @Override
+        public RuleTargetConfig bind(IRuleRef rule, String id) {
+            return RuleTargetConfig.builder().arn(topic.getTopicArn()).build();
+        }
+
+        @Override
+        public RuleTargetConfig bind(IRuleRef rule) {
+            return bind(rule, null);
+        }
+    }
+
+    private static Metric sluiceMetric(String namespace, String name, Map<String, String> dimensions) {
         return Metric.Builder.create()
-                .namespace(LakeAccess.METRICS_NAMESPACE)
+                .namespace(namespace)
                 .metricName(name)
                 .dimensionsMap(dimensions)
                 .statistic("Sum")

@@ -63,7 +63,22 @@ public final class SluiceApp {
         if (!context.has(ContextSettings.NOTEBOOKS_DIR)) {
             repositoryRoot().ifPresent(root -> builder.notebooksDir(root.resolve("notebooks")));
         }
+        builder.glueJarName(glueJarName(System.getProperty(VERSION_PROPERTY), repositoryRoot()));
         return builder.build();
+    }
+
+    /** Set by the cdk-synth profile and the tests to the Maven project version. */
+    static final String VERSION_PROPERTY = "sluice.version";
+
+    /**
+     * {@code sluice-glue-jobs-<version>-glue-<16 hex of SHA-256>.jar} when the build left the jar in glue-jobs/target
+     * (the same naming as sluice submit's uploads), else {@code sluice-glue-jobs-<version>-glue.jar}: a key names
+     * the content or, before a build, at least the version.
+     */
+    static String glueJarName(String version, Optional<Path> root) {
+        String stem = "sluice-glue-jobs-" + (version == null || version.isBlank() ? "unknown" : version) + "-glue";
+        Optional<Path> built = root.map(r -> r.resolve("glue-jobs/target/" + stem + ".jar")).filter(Files::isRegularFile);
+        return built.map(jar -> io.sluice.submit.ApplicationJar.of(jar).objectName()).orElse(stem + ".jar");
     }
 
     /**

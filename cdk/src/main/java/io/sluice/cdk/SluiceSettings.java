@@ -23,8 +23,10 @@ public record SluiceSettings(
         int emrMaxDiskGb,
         int emrIdleTimeoutMinutes,
         String emrArchitecture,
+        Optional<String> vpcId,
+        List<String> availabilityZones,
         List<String> subnetIds,
-        List<String> securityGroupIds,
+        List<String> routeTableIds,
         Optional<String> glueWorkerType,
         Optional<Integer> glueWorkerCount,
         String maintenanceSchedule,
@@ -35,9 +37,12 @@ public record SluiceSettings(
         long athenaBytesScannedCutoff,
         long iteratorAgeAlarmMillis,
         double quarantineAlarmPercent,
+        long deleteAlarmRequestsPerHour,
+        int rawRetentionDays,
         boolean retainData,
         Optional<String> alarmEmail,
-        Optional<Path> notebooksDir) {
+        Optional<Path> notebooksDir,
+        String glueJarName) {
 
     /** How the Kinesis stream is billed and sized. */
     public enum StreamCapacity {
@@ -54,12 +59,15 @@ public record SluiceSettings(
     private static final List<String> EMR_ARCHITECTURES = List.of("ARM64", "X86_64");
 
     public SluiceSettings {
+        requireNonNull(vpcId, "vpcId");
+        availabilityZones = List.copyOf(availabilityZones);
         subnetIds = List.copyOf(subnetIds);
-        securityGroupIds = List.copyOf(securityGroupIds);
+        routeTableIds = List.copyOf(routeTableIds);
         requireNonNull(glueWorkerType, "glueWorkerType");
         requireNonNull(glueWorkerCount, "glueWorkerCount");
         requireNonNull(alarmEmail, "alarmEmail");
         requireNonNull(notebooksDir, "notebooksDir");
+        requireNonNull(glueJarName, "glueJarName");
     }
 
     /** Names physical resources ({@code sluice-dev-events}), so two environments can share an account. */
@@ -72,8 +80,22 @@ public record SluiceSettings(
         return "sluice_" + envName;
     }
 
-    public boolean hasVpc() {
-        return !subnetIds.isEmpty();
+    /**
+     * The restricted database of bronze and quarantine, which hold every payload as received (possibly personal
+     * data): the job roles use it, the analysts' policy does not name it.
+     */
+    public String rawDatabaseName() {
+        return databaseName() + "_raw";
+    }
+
+    /** Per environment, so one environment's jobs can neither raise nor hide another's alarms. */
+    public String metricsNamespace() {
+        return "Sluice/" + envName;
+    }
+
+    /** Whether the jobs run in a VPC given by context ({@code vpcId} ...) rather than one this stack builds. */
+    public boolean importsVpc() {
+        return vpcId.isPresent();
     }
 
     /**
@@ -97,6 +119,7 @@ public record SluiceSettings(
                 .lakeNoncurrentDays(7)
                 .athenaResultDays(7)
                 .athenaBytesScannedCutoff(10L * 1024 * 1024 * 1024)
+                .rawRetentionDays(30)
                 .retainData(false);
     }
 
@@ -119,6 +142,7 @@ public record SluiceSettings(
                 .lakeNoncurrentDays(30)
                 .athenaResultDays(30)
                 .athenaBytesScannedCutoff(100L * 1024 * 1024 * 1024)
+                .rawRetentionDays(90)
                 .retainData(true);
     }
 
@@ -143,8 +167,10 @@ public record SluiceSettings(
         private int emrIdleTimeoutMinutes = 15;
         // Graviton: about 20% cheaper per vCPU-hour than x86 on EMR Serverless, and the job is pure JVM code.
         private String emrArchitecture = "ARM64";
+        private Optional<String> vpcId = Optional.empty();
+        private List<String> availabilityZones = List.of();
         private List<String> subnetIds = List.of();
-        private List<String> securityGroupIds = List.of();
+        private List<String> routeTableIds = List.of();
         // Unset: each Glue job keeps the size glue-jobs.conf gives it; set: every Glue job gets this size.
         private Optional<String> glueWorkerType = Optional.empty();
         private Optional<Integer> glueWorkerCount = Optional.empty();
@@ -158,9 +184,17 @@ public record SluiceSettings(
         // Five minutes behind the tip of the stream is well past a healthy micro-batch cadence.
         private long iteratorAgeAlarmMillis = 5 * 60 * 1000L;
         private double quarantineAlarmPercent = 1.0;
+        // Compaction and VACUUM of a day's micro-batch files delete a few thousand objects; a job or person deleting
+        // a table deletes far more.
+        private long deleteAlarmRequestsPerHour = 20_000;
+        // Bronze and quarantine hold payloads as received (possibly personal data): kept this long, then deleted.
+        private int rawRetentionDays = 30;
         private boolean retainData;
         private Optional<String> alarmEmail = Optional.empty();
         private Optional<Path> notebooksDir = Optional.empty();
+        // The object name of the Glue jar below jars/: SluiceApp names the version and, when the jar is built, the
+        // start of its SHA-256, so a job never runs a jar other than the one the stack was deployed for.
+        private String glueJarName = "sluice-glue-jobs-glue.jar";
 
         private Builder() {}
 
@@ -173,8 +207,10 @@ public record SluiceSettings(
         public Builder emrMaxDiskGb(int value) { this.emrMaxDiskGb = value; return this; }
         public Builder emrIdleTimeoutMinutes(int value) { this.emrIdleTimeoutMinutes = value; return this; }
         public Builder emrArchitecture(String value) { this.emrArchitecture = value; return this; }
+        public Builder vpcId(String value) { this.vpcId = Optional.ofNullable(value); return this; }
+        public Builder availabilityZones(List<String> value) { this.availabilityZones = value; return this; }
         public Builder subnetIds(List<String> value) { this.subnetIds = value; return this; }
-        public Builder securityGroupIds(List<String> value) { this.securityGroupIds = value; return this; }
+        public Builder routeTableIds(List<String> value) { this.routeTableIds = value; return this; }
         public Builder glueWorkerType(String value) { this.glueWorkerType = Optional.ofNullable(value); return this; }
         public Builder glueWorkerCount(int value) { this.glueWorkerCount = Optional.of(value); return this; }
         public Builder maintenanceSchedule(String value) { this.maintenanceSchedule = value; return this; }
@@ -185,17 +221,22 @@ public record SluiceSettings(
         public Builder athenaBytesScannedCutoff(long value) { this.athenaBytesScannedCutoff = value; return this; }
         public Builder iteratorAgeAlarmMillis(long value) { this.iteratorAgeAlarmMillis = value; return this; }
         public Builder quarantineAlarmPercent(double value) { this.quarantineAlarmPercent = value; return this; }
+        public Builder deleteAlarmRequestsPerHour(long value) { this.deleteAlarmRequestsPerHour = value; return this; }
+        public Builder rawRetentionDays(int value) { this.rawRetentionDays = value; return this; }
         public Builder retainData(boolean value) { this.retainData = value; return this; }
         public Builder alarmEmail(String value) { this.alarmEmail = Optional.ofNullable(value); return this; }
         public Builder notebooksDir(Path value) { this.notebooksDir = Optional.ofNullable(value); return this; }
+        public Builder glueJarName(String value) { this.glueJarName = value; return this; }
 
         public SluiceSettings build() {
             requireNonNull(envName, "envName");
             requireNonNull(streamCapacity, "streamCapacity");
             requireNonNull(emrArchitecture, "emrArchitecture");
             requireNonNull(maintenanceSchedule, "maintenanceSchedule");
+            requireNonNull(vpcId, "vpcId");
+            requireNonNull(availabilityZones, "availabilityZones");
             requireNonNull(subnetIds, "subnetIds");
-            requireNonNull(securityGroupIds, "securityGroupIds");
+            requireNonNull(routeTableIds, "routeTableIds");
             check(ENV_NAME.matcher(envName).matches(), "envName must be 2-12 lowercase letters/digits: " + envName);
             check(shardCount >= 1 && shardCount <= 500, "shardCount must be 1..500: " + shardCount);
             // Kinesis allows 24 hours to 365 days.
@@ -210,8 +251,18 @@ public record SluiceSettings(
             check(emrIdleTimeoutMinutes >= 1 && emrIdleTimeoutMinutes <= 10080,
                     "emrIdleTimeoutMinutes must be 1..10080: " + emrIdleTimeoutMinutes);
             check(EMR_ARCHITECTURES.contains(emrArchitecture), "emrArchitecture must be one of " + EMR_ARCHITECTURES);
-            check(subnetIds.isEmpty() == securityGroupIds.isEmpty(),
-                    "give both subnetIds and securityGroupIds for a VPC, or neither");
+            if (vpcId.isPresent()) {
+                // The stack still adds its endpoints and security groups to a VPC it is given: it needs the
+                // subnets for the interface endpoints and the route tables for the S3 gateway endpoint.
+                check(!subnetIds.isEmpty() && subnetIds.size() == availabilityZones.size()
+                                && subnetIds.size() == routeTableIds.size(),
+                        "vpcId needs subnetIds, availabilityZones and routeTableIds, one per private subnet: "
+                                + subnetIds.size() + " subnets, " + availabilityZones.size() + " zones, "
+                                + routeTableIds.size() + " route tables");
+            } else {
+                check(subnetIds.isEmpty() && availabilityZones.isEmpty() && routeTableIds.isEmpty(),
+                        "subnetIds, availabilityZones and routeTableIds need vpcId (without it the stack builds a VPC)");
+            }
             glueWorkerType.ifPresent(type -> check(GlueJobDefinition.WORKER_TYPES.contains(type),
                     "glueWorkerType must be one of " + GlueJobDefinition.WORKER_TYPES + ": " + type));
             glueWorkerCount.ifPresent(count -> check(count >= 2,
@@ -227,12 +278,18 @@ public record SluiceSettings(
             check(athenaBytesScannedCutoff >= 10_000_000L, "athenaBytesScannedCutoff must be at least 10 MB");
             check(iteratorAgeAlarmMillis >= 1000, "iteratorAgeAlarmMillis must be at least one second");
             check(quarantineAlarmPercent > 0 && quarantineAlarmPercent <= 100, "quarantineAlarmPercent must be in (0, 100]");
+            check(deleteAlarmRequestsPerHour >= 1, "deleteAlarmRequestsPerHour must be positive");
+            check(rawRetentionDays >= 1, "rawRetentionDays must be positive: " + rawRetentionDays);
+            requireNonNull(glueJarName, "glueJarName");
+            check(glueJarName.matches("[A-Za-z0-9._-]+\\.jar"), "glueJarName must be a jar file name: " + glueJarName);
             alarmEmail.ifPresent(email -> check(email.contains("@"), "alarmEmail is not an address: " + email));
             return new SluiceSettings(envName, streamCapacity, shardCount, streamRetentionHours, emrMaxVcpu,
-                    emrMaxMemoryGb, emrMaxDiskGb, emrIdleTimeoutMinutes, emrArchitecture, subnetIds, securityGroupIds,
+                    emrMaxMemoryGb, emrMaxDiskGb, emrIdleTimeoutMinutes, emrArchitecture, vpcId, availabilityZones,
+                    subnetIds, routeTableIds,
                     glueWorkerType, glueWorkerCount, maintenanceSchedule, logRetentionDays, checkpointNoncurrentDays,
                     lakeNoncurrentDays, athenaResultDays, athenaBytesScannedCutoff, iteratorAgeAlarmMillis,
-                    quarantineAlarmPercent, retainData, alarmEmail, notebooksDir);
+                    quarantineAlarmPercent, deleteAlarmRequestsPerHour, rawRetentionDays, retainData, alarmEmail,
+                    notebooksDir, glueJarName);
         }
 
         private static void check(boolean condition, String message) {

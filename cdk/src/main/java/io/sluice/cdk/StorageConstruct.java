@@ -6,12 +6,22 @@ import static java.util.Objects.requireNonNull;
 
 import io.sluice.submit.ArtifactsLayout;
 import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.iam.AccountRootPrincipal;
+import software.amazon.awscdk.services.iam.AnyPrincipal;
+import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.kms.IKey;
 import software.amazon.awscdk.services.s3.BlockPublicAccess;
 import software.amazon.awscdk.services.s3.Bucket;
 import software.amazon.awscdk.services.s3.BucketEncryption;
+import software.amazon.awscdk.services.s3.BucketMetrics;
 import software.amazon.awscdk.services.s3.LifecycleRule;
 import software.amazon.awscdk.services.s3.ObjectOwnership;
 import software.constructs.Construct;
@@ -47,12 +57,29 @@ public final class StorageConstruct extends Construct {
     public static final String EMR_LOGS_PREFIX = ArtifactsLayout.EMR_LOGS_PREFIX;
     /** spark-app's shaded jar (classifier emr): EMR Serverless' entryPoint. */
     public static final String APPLICATION_JAR = JARS_PREFIX + "sluice-spark-app-emr.jar";
-    /** glue-jobs' shaded jar (classifier glue): the same application plus the Glue entry point, Glue's --extra-jars. */
-    public static final String GLUE_JAR = JARS_PREFIX + "sluice-glue-jobs-glue.jar";
+    /**
+     * glue-jobs' shaded jar (classifier glue): the same application plus the Glue entry point, Glue's --extra-jars.
+     * Its name carries the version and, when built before the synth, its digest ({@link SluiceSettings#glueJarName()}).
+     */
+    public static String glueJar(SluiceSettings settings) {
+        return JARS_PREFIX + settings.glueJarName();
+    }
+
+    /** The filter id of the lake's request metrics (CloudWatch AWS/S3, dimension FilterId). */
+    public static final String REQUEST_METRICS_ID = "all-requests";
+    /**
+     * What the lake's bucket policy denies to everyone but the break-glass role (and CloudFormation's deployment
+     * role, which must keep applying the lifecycle rules and this policy): deleting an object version for good,
+     * and the settings that would let versions disappear or stop being kept.
+     */
+    public static final List<String> PROTECTED_ACTIONS = List.of(
+            "s3:DeleteObjectVersion", "s3:PutBucketVersioning", "s3:PutLifecycleConfiguration",
+            "s3:PutBucketPolicy", "s3:DeleteBucketPolicy");
 
     private final Bucket logs;
     private final Bucket lake;
     private final Bucket artifacts;
+    private final Role breakGlass;
 
     public StorageConstruct(Construct scope, String id, SluiceSettings settings, IKey key) {
         super(scope, id);
@@ -89,8 +116,61 @@ public final class StorageConstruct extends Construct {
                                 .noncurrentVersionExpiration(Duration.days(settings.lakeNoncurrentDays()))
                                 .abortIncompleteMultipartUploadAfter(Duration.days(7))
                                 .build()))
+                // Request metrics (DeleteRequests) for the delete-volume alarm; S3 publishes none by default.
+                .metrics(List.of(BucketMetrics.builder().id(REQUEST_METRICS_ID).build()))
                 .removalPolicy(removal)
                 .build();
+
+        // Recovery depends on old versions existing: only a named person-role may remove them or change the rules
+        // that keep them. Assuming it needs MFA, and CloudTrail records who did.
+        Stack stack = Stack.of(this);
+        String breakGlassName = settings.prefix() + "-break-glass";
+        this.breakGlass = Role.Builder.create(this, "BreakGlassRole")
+                .roleName(breakGlassName)
+                .description("Sluice " + settings.envName() + ": restore or purge lake object versions (docs/deploy.md)")
+                .assumedBy(new AccountRootPrincipal().withConditions(Map.of(
+                        "Bool", Map.of("aws:MultiFactorAuthPresent", "true"))))
+                .maxSessionDuration(Duration.hours(1))
+                .build();
+        breakGlass.addToPolicy(PolicyStatement.Builder.create()
+                .sid("ManageLakeVersions")
+                .effect(Effect.ALLOW)
+                .actions(List.of("s3:ListBucket", "s3:ListBucketVersions", "s3:GetBucketVersioning",
+                        "s3:GetLifecycleConfiguration", "s3:PutBucketVersioning", "s3:PutLifecycleConfiguration"))
+                .resources(List.of(lake.getBucketArn()))
+                .build());
+        breakGlass.addToPolicy(PolicyStatement.Builder.create()
+                .sid("RestoreLakeObjects")
+                .effect(Effect.ALLOW)
+                .actions(List.of("s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject",
+                        "s3:DeleteObjectVersion"))
+                .resources(List.of(lake.arnForObjects("*")))
+                .build());
+        breakGlass.addToPolicy(PolicyStatement.Builder.create()
+                .sid("UseKeyThroughS3")
+                .effect(Effect.ALLOW)
+                .actions(List.of("kms:Decrypt", "kms:GenerateDataKey"))
+                .resources(List.of(key.getKeyArn()))
+                .conditions(Map.of("StringEquals", Map.of("kms:ViaService", "s3." + stack.getRegion() + ".amazonaws.com")))
+                .build());
+        Nag.suppress(breakGlass, "AwsSolutions-IAM5",
+                "The break-glass role restores or purges any object version of this one lake bucket, which is its "
+                        + "whole purpose; nothing outside the bucket.",
+                List.of("Resource::<StorageLake#.Arn>/*"));
+        lake.addToResourcePolicy(PolicyStatement.Builder.create()
+                .sid("OnlyBreakGlassRemovesVersions")
+                .effect(Effect.DENY)
+                .principals(List.of(new AnyPrincipal()))
+                .actions(PROTECTED_ACTIONS)
+                .resources(List.of(lake.getBucketArn(), lake.arnForObjects("*")))
+                .conditions(Map.of("ArnNotLike", Map.of("aws:PrincipalArn", List.of(
+                        stack.formatArn(ArnComponents.builder().service("iam").region("").resource("role")
+                                .resourceName(breakGlassName).arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build()),
+                        // The CDK bootstrap's CloudFormation execution role (any qualifier) deploys this stack.
+                        stack.formatArn(ArnComponents.builder().service("iam").region("").resource("role")
+                                .resourceName("cdk-*-cfn-exec-role-*").arnFormat(ArnFormat.SLASH_RESOURCE_NAME)
+                                .build())))))
+                .build());
 
         this.artifacts = dataBucket("Artifacts", key, logs, "artifacts/")
                 .lifecycleRules(List.of(
@@ -146,6 +226,10 @@ public final class StorageConstruct extends Construct {
 
     public Bucket lake() {
         return lake;
+    }
+
+    public Role breakGlass() {
+        return breakGlass;
     }
 
     public Bucket artifacts() {

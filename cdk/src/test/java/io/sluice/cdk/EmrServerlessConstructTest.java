@@ -62,15 +62,32 @@ class EmrServerlessConstructTest {
     }
 
     @Test
-    void noVpcUnlessContextGivesSubnetsAndSecurityGroups() {
+    void alwaysRunsInTheStacksPrivateSubnetsWithItsOwnSecurityGroup() {
+        Map<String, Map<String, Object>> subnets = dev.resources("AWS::EC2::Subnet");
+        assertThat(subnets).hasSize(2);
+        String group = dev.resources("AWS::EC2::SecurityGroup").entrySet().stream()
+                .filter(e -> "sluice-dev-emr".equals(Policies.props(e.getValue()).get("GroupName")))
+                .map(Map.Entry::getKey).findFirst().orElseThrow();
         dev.template().hasResourceProperties("AWS::EMRServerless::Application", Match.objectLike(Map.of(
-                "NetworkConfiguration", Match.absent())));
-        Synth vpc = Synth.of(Map.of("env", "dev", "subnetIds", "subnet-0a1b2c3d4e5f60001,subnet-0a1b2c3d4e5f60002",
-                "securityGroupIds", "sg-0a1b2c3d4e5f60003"));
-        vpc.template().hasResourceProperties("AWS::EMRServerless::Application", Match.objectLike(Map.of(
                 "NetworkConfiguration", Map.of(
-                        "SubnetIds", List.of("subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"),
-                        "SecurityGroupIds", List.of("sg-0a1b2c3d4e5f60003")))));
+                        "SubnetIds", Match.arrayWith(subnets.keySet().stream().map(id -> (Object) Map.of("Ref", id)).toList()),
+                        "SecurityGroupIds", List.of(Map.of("Fn::GetAtt", List.of(group, "GroupId")))))));
+    }
+
+    @Test
+    void runsInAGivenVpcsSubnetsWhenContextNamesThem() {
+        Synth vpc = Synth.of(Map.of("env", "dev", "vpcId", "vpc-0a1b2c3d4e5f60000",
+                "availabilityZones", "eu-west-1a,eu-west-1b",
+                "subnetIds", "subnet-0a1b2c3d4e5f60001,subnet-0a1b2c3d4e5f60002",
+                "routeTableIds", "rtb-0a1b2c3d4e5f60001,rtb-0a1b2c3d4e5f60002"));
+        vpc.template().resourceCountIs("AWS::EC2::VPC", 0);
+        vpc.template().hasResourceProperties("AWS::EMRServerless::Application", Match.objectLike(Map.of(
+                "NetworkConfiguration", Match.objectLike(Map.of(
+                        "SubnetIds", List.of("subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"))))));
+        vpc.template().hasResourceProperties("AWS::EC2::VPCEndpoint", Match.objectLike(Map.of(
+                "VpcId", "vpc-0a1b2c3d4e5f60000",
+                "VpcEndpointType", "Gateway",
+                "RouteTableIds", List.of("rtb-0a1b2c3d4e5f60001", "rtb-0a1b2c3d4e5f60002"))));
     }
 
     @Test

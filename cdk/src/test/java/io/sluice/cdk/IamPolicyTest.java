@@ -23,7 +23,12 @@ class IamPolicyTest {
                     + "kms:(Encrypt|Decrypt|ReEncrypt\\w*|GenerateDataKey\\w*)|"
                     + "logs:(PutLogEvents|GetLogEvents|FilterLogEvents)|sns:Publish|sqs:\\w+");
     // The only actions allowed on "*": ones IAM can't scope by resource, and only under a condition.
-    private static final Set<String> ALLOWED_ON_STAR = Set.of("cloudwatch:PutMetricData");
+    private static final Set<String> ALLOWED_ON_STAR = Set.of("cloudwatch:PutMetricData",
+            // The STS endpoint: source.role-arn may name a role in another account (held to this account's callers).
+            "sts:AssumeRole", "sts:GetCallerIdentity",
+            // Glue's network interfaces: EC2 Describe calls have no resource-level permissions (held to the region).
+            "ec2:DescribeVpcEndpoints", "ec2:DescribeRouteTables", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups",
+            "ec2:DescribeVpcAttribute", "ec2:DescribeNetworkInterfaces");
 
     private Synth dev;
     private List<Policies.Statement> statements;
@@ -41,7 +46,10 @@ class IamPolicyTest {
                 .anyMatch(h -> h.startsWith("GlueJobRole"))
                 .anyMatch(h -> h.startsWith("StorageLakePolicy"))
                 .anyMatch(h -> h.startsWith("MonitoringAlarmTopic"))
-                .anyMatch(h -> h.startsWith("EncryptionKey"));
+                .anyMatch(h -> h.startsWith("EncryptionKey"))
+                .anyMatch(h -> h.startsWith("NetworkEndpoint"))
+                .anyMatch(h -> h.startsWith("AccessAnalyst"))
+                .anyMatch(h -> h.startsWith("StorageBreakGlassRole"));
     }
 
     @Test
@@ -97,13 +105,18 @@ class IamPolicyTest {
                             "\\*"                                                              // PutMetricData only (above)
                                     + "|<Stream[0-9A-F]{8}\\.Arn>(/consumer/\\*)?"
                                     + "|<StorageLake[0-9A-F]{8}\\.Arn>(/(bronze|silver|quarantine|audit|checkpoints)/\\*)?"
+                                    + "|<StorageLake[0-9A-F]{8}\\.Arn>/(bronze|silver|quarantine|audit)/\\*/_delta_log/\\*"
                                     + "|<StorageArtifacts[0-9A-F]{8}\\.Arn>(/(jars|emr-logs|glue|glue-temp)/\\*)?"
                                     + "|<EncryptionKey[0-9A-F]{8}\\.Arn>"
                                     + "|<EmrLogs[0-9A-F]{8}\\.Arn>"
                                     + "|<CatalogRegistry[0-9A-F]{8}\\.Arn>"
                                     + "|arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:"
-                                    + "(catalog|database/sluice_dev|database/default|table/sluice_dev/\\*|schema/sluice-dev/\\*)"
-                                    + "|arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:(\\*|/aws-glue/\\*)");
+                                    + "(catalog|database/sluice_dev(_raw)?|database/default|table/sluice_dev(_raw)?/\\*|schema/sluice-dev/\\*)"
+                                    + "|arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:(\\*|/aws-glue/sluice-dev\\*)"
+                                    // Glue's network interfaces, in its connection's subnet and security group.
+                                    + "|arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:"
+                                    + "(network-interface/\\*|subnet/<NetworkVpcjobsSubnet1Subnet[0-9A-F]{8}>"
+                                    + "|security-group/<NetworkGlueGroup[0-9A-F]{8}\\.GroupId>)");
                 }
             }
         }
@@ -130,7 +143,11 @@ class IamPolicyTest {
                         "Principal", Map.of("Service", "glue.amazonaws.com"),
                         "Condition", Map.of(
                                 "StringEquals", Map.of("aws:SourceAccount", Map.of("Ref", "AWS::AccountId"))))))))));
-        assertThat(dev.resources("AWS::IAM::Role")).hasSize(2);
+        dev.template().hasResourceProperties("AWS::IAM::Role", Match.objectLike(Map.of(
+                "RoleName", "sluice-dev-break-glass",
+                "AssumeRolePolicyDocument", Map.of("Statement", List.of(Match.objectLike(Map.of(
+                        "Condition", Map.of("Bool", Map.of("aws:MultiFactorAuthPresent", "true")))))))));
+        assertThat(dev.resources("AWS::IAM::Role")).hasSize(3);
         assertThat(dev.resources("AWS::IAM::Role").values())
                 .allSatisfy(r -> assertThat(Policies.props(r)).doesNotContainKey("ManagedPolicyArns"));
     }
@@ -140,8 +157,13 @@ class IamPolicyTest {
         List<Policies.Statement> key = statements.stream().filter(s -> s.holder().startsWith("EncryptionKey")).toList();
         assertThat(key).extracting(Policies.Statement::sid).contains("AllowCloudWatchLogs",
                 "AllowPublishToEncryptedTopicBycloudwatch", "AllowPublishToEncryptedTopicByevents");
-        assertThat(key.stream().filter(s -> !s.sid().equals("null")))
-                .allSatisfy(s -> assertThat(s.hasCondition()).as(s.sid()).isTrue());
+        // Every statement, with or without a Sid: the one without a condition is CDK's default, which hands the key's
+        // administration to this account's IAM policies (principal: the account root).
+        assertThat(key).allSatisfy(s -> assertThat(s.hasCondition()
+                || Policies.render(Policies.map(s.raw().get("Principal")).get("AWS")).endsWith(":root"))
+                .as("%s: %s", s.sid(), s.raw()).isTrue());
+        assertThat(key.stream().filter(s -> s.sid().startsWith("AllowPublish"))).hasSize(2)
+                .allSatisfy(s -> assertThat(Policies.map(s.raw().get("Condition"))).containsKeys("StringEquals", "ArnLike"));
         assertThat(key).allSatisfy(s -> assertThat(s.raw().get("Principal")).isNotEqualTo("*"));
     }
 }

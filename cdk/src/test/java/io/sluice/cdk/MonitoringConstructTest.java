@@ -88,20 +88,20 @@ class MonitoringConstructTest {
                         Match.objectLike(Map.of("Expression", "IF(read > 0, 100 * quarantined / read, 0)")),
                         Match.objectLike(Map.of("Id", "quarantined", "MetricStat", Match.objectLike(Map.of(
                                 "Metric", Match.objectLike(Map.of(
-                                        "Namespace", "Sluice",
+                                        "Namespace", "Sluice/dev",
                                         "MetricName", "QuarantinedRecords",
                                         "Dimensions", List.of(Map.of("Name", "StreamName",
                                                 "Value", Map.of("Ref", streamId()))))),
                                 "Stat", "Sum")))),
                         // Metric ids come out sorted: quarantined before read.
                         Match.objectLike(Map.of("Id", "read", "MetricStat", Match.objectLike(Map.of(
-                                "Metric", Match.objectLike(Map.of("Namespace", "Sluice", "MetricName", "RecordsRead")),
+                                "Metric", Match.objectLike(Map.of("Namespace", "Sluice/dev", "MetricName", "RecordsRead")),
                                 "Stat", "Sum")))))))));
     }
 
     @Test
     void everyAlarmNotifiesTheTopicAndThereIsADashboard() {
-        assertThat(dev.resources("AWS::CloudWatch::Alarm")).hasSize(4);
+        assertThat(dev.resources("AWS::CloudWatch::Alarm")).hasSize(5);
         dev.template().allResourcesProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
                 "AlarmActions", List.of(Map.of("Ref", topicId())),
                 "OKActions", List.of(Map.of("Ref", topicId())))));

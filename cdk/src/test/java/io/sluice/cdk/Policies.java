@@ -24,7 +24,7 @@ final class Policies {
 
     /**
      * Every statement of every identity and resource policy in the template: role inline policies,
-     * AWS::IAM::Policy/ManagedPolicy, bucket, topic and key policies. Trust policies are left out (their
+     * AWS::IAM::Policy/ManagedPolicy, bucket, topic, key and VPC endpoint policies. Trust policies are left out (their
      * resource is the role itself), and so is nothing else.
      */
     static List<Statement> all(Synth synth) {
@@ -40,6 +40,7 @@ final class Policies {
             synth.resources(type).forEach((id, r) -> add(out, id, map(props(r).get("PolicyDocument"))));
         }
         synth.resources("AWS::KMS::Key").forEach((id, r) -> add(out, id, map(props(r).get("KeyPolicy"))));
+        synth.resources("AWS::EC2::VPCEndpoint").forEach((id, r) -> add(out, id, map(props(r).get("PolicyDocument"))));
         return out;
     }
 

@@ -27,7 +27,10 @@ record Synth(SluiceStack stack, Template template, Annotations annotations) {
     static Synth of(Map<String, Object> context, CatalogModel explicitModel) {
         App app = SluiceApp.newApp(context);
         CatalogModel model = explicitModel != null ? explicitModel : SluiceApp.catalogModel(app);
-        SluiceSettings settings = new ContextSettings(app.getNode()).read();
+        // As SluiceApp names the Glue jar, but never from a jar some earlier build left behind.
+        SluiceSettings settings = new ContextSettings(app.getNode()).builder()
+                .glueJarName(SluiceApp.glueJarName(System.getProperty(SluiceApp.VERSION_PROPERTY), java.util.Optional.empty()))
+                .build();
         SluiceStack stack = new SluiceStack(app, SluiceApp.stackName(settings), SluiceApp.stackProps(app, settings),
                 settings, model);
         Aspects.of(app).add(new AwsSolutionsChecks());

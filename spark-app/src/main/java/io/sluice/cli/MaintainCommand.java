@@ -1,9 +1,9 @@
 package io.sluice.cli;
 
-import io.sluice.config.UsageException;
-
+import io.sluice.config.ConfigKeys;
 import io.sluice.config.DurationFormat;
 import io.sluice.config.SluiceConfig;
+import io.sluice.config.UsageException;
 import io.sluice.maintain.MaintenanceRequest;
 import io.sluice.maintain.TableMaintenance;
 import io.sluice.spark.BatchSession;
@@ -49,7 +49,8 @@ final class MaintainCommand
     {
         SluiceConfig config = configOptions.load();
         MaintenanceRequest request = new MaintenanceRequest(recentDays, DurationFormat.parse(retain)
-                .orElseThrow(() -> new UsageException("Invalid --retain: '%s'; use a duration such as 168h or 7d".formatted(retain))), dryRun);
+                .orElseThrow(() -> new UsageException("Invalid --retain: '%s'; use a duration such as 168h or 7d".formatted(retain))), dryRun,
+                config.value(ConfigKeys.MAINTAIN_RAW_RETENTION_DAYS));
         PrintWriter out = spec.commandLine().getOut();
         try (BatchSession session = BatchSession.open(config, "sluice-maintain")) {
             SparkSession spark = session.spark();

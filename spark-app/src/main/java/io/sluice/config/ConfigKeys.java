@@ -76,7 +76,11 @@ public final class ConfigKeys
 
     public static final ConfigKey<String> METRICS_CLOUDWATCH_NAMESPACE = new ConfigKey<>("metrics.cloudwatch-namespace", "",
             "a CloudWatch namespace, or empty", Parsers.string(),
-            "Publish per-batch counts (RecordsRead, QuarantinedRecords, ...) to this CloudWatch namespace; empty: off. The CDK alarms read Sluice");
+            "Publish per-batch counts (RecordsRead, QuarantinedRecords, ...) to this CloudWatch namespace; empty: off. The CDK alarms read Sluice/<env>");
+
+    public static final ConfigKey<Integer> MAINTAIN_RAW_RETENTION_DAYS = new ConfigKey<>("maintain.raw-retention-days", "0",
+            "an integer between 0 and 36500", Parsers.intInRange(0, 36_500),
+            "maintain deletes bronze and quarantine rows (payloads as received, possibly personal data) ingested more than this many days ago; 0 keeps them");
 
     public static final ConfigKey<String> SPARK_MASTER = new ConfigKey<>("spark.master", "local[*]",
             "a Spark master URL, or empty when spark-submit sets it", Parsers.string(), "Spark master; empty on EMR Serverless and Glue");
@@ -89,7 +93,7 @@ public final class ConfigKeys
             LAKE_ROOT, CHECKPOINT_ROOT, LAKE_S3_ENDPOINT, LAKE_S3_REGION, LAKE_S3_PATH_STYLE_ACCESS, CONTRACTS_DIR,
             TABLE_BRONZE, TABLE_QUARANTINE, TABLE_AUDIT,
             STREAM_QUERY_NAME, STREAM_TRIGGER_INTERVAL, STREAM_WATERMARK_DELAY, STREAM_LATE_POLICY, STREAM_MAX_RECORD_BYTES,
-            STREAM_MAX_NESTING_DEPTH, STREAM_STOP_MARKER, METRICS_CLOUDWATCH_NAMESPACE,
+            STREAM_MAX_NESTING_DEPTH, STREAM_STOP_MARKER, METRICS_CLOUDWATCH_NAMESPACE, MAINTAIN_RAW_RETENTION_DAYS,
             SPARK_MASTER, SPARK_SHUFFLE_PARTITIONS);
 
     private static final Map<String, ConfigKey<?>> BY_NAME = ALL.stream()

@@ -34,7 +34,10 @@ import static org.apache.spark.sql.functions.sum;
  *     (late events, backfill, replay) retries;</li>
  *     <li>VACUUM of files the tables stopped referencing more than the retention ago (never under 7 days);</li>
  *     <li>log housekeeping: a checkpoint of the current version, after which Delta deletes log files older than
- *     {@code delta.logRetentionDuration} (30 days).</li>
+ *     {@code delta.logRetentionDuration} (30 days);</li>
+ *     <li>when asked ({@code maintain.raw-retention-days}), retention of bronze and quarantine, which keep payloads as
+ *     received: rows ingested before the cutoff are deleted (whole ingest-date partitions), and VACUUM removes their
+ *     files once they are older than the file retention.</li>
  * </ul>
  */
 public final class TableMaintenance
@@ -61,7 +64,20 @@ public final class TableMaintenance
         if (!request.dryRun()) {
             StreamWriterCheck.checkBatchJobMayWrite(spark, lake, "maintain", clock);
         }
-        LocalDate cutoff = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(request.recentDays() - 1L);
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        if (request.rawRetentionDays() > 0) {
+            // Before VACUUM: the files the DELETE drops become unreferenced now and are deleted by the first run after
+            // the tables' file retention (7 days).
+            for (TableSpec table : List.of(lake.tables().bronze(), lake.tables().quarantine())) {
+                if (DeltaTable.isDeltaTable(spark, table.location())) {
+                    long deleted = applyRetention(table, today.minusDays(request.rawRetentionDays()), request.dryRun());
+                    progress.accept("%s%s: %,d rows ingested before %s (raw retention %d days)".formatted(
+                            request.dryRun() ? "maintain (dry run): would delete from " : "maintain: deleted from ",
+                            table.name(), deleted, today.minusDays(request.rawRetentionDays()), request.rawRetentionDays()));
+                }
+            }
+        }
+        LocalDate cutoff = today.minusDays(request.recentDays() - 1L);
         List<MaintenanceReport> reports = new ArrayList<>();
         for (TableSpec table : lake.tables().all()) {
             if (!DeltaTable.isDeltaTable(spark, table.location())) {
@@ -95,6 +111,25 @@ public final class TableMaintenance
             new DeltaLogGateway(spark).checkpointAndCleanUp(table.location());
         }
         return new MaintenanceReport(table.name(), before.count(), after.count(), after.bytes(), vacuumable, logFilesBefore, logFiles(table));
+    }
+
+    /**
+     * Deletes the rows of a raw table (bronze, quarantine: payloads as received, possibly personal data) whose ingest
+     * date is before {@code before}. Both are partitioned by ingest date first, so this drops whole partitions.
+     *
+     * @return the rows deleted (would be, in a dry run)
+     */
+    private long applyRetention(TableSpec table, LocalDate before, boolean dryRun)
+    {
+        String expired = "`%s` < DATE'%s'".formatted(table.partitionColumns().get(0), before);
+        long rows = spark.read().format("delta").load(table.location()).where(expired).count();
+        if (!dryRun && rows > 0) {
+            retry.run("DELETE expired rows of " + table.name(), () -> {
+                DeltaTable.forPath(spark, table.location()).delete(expired);
+                return rows;
+            });
+        }
+        return rows;
     }
 
     /** Data files of the partitions on or after the cutoff, from the table's current snapshot. */

@@ -6,9 +6,12 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.emrserverless.EmrServerlessClient;
 import software.amazon.awssdk.services.emrserverless.model.StartJobRunResponse;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
@@ -21,6 +24,9 @@ import static java.util.Objects.requireNonNull;
 public final class JobSubmitter
         implements AutoCloseable
 {
+    /** User metadata holding the uploaded jar's full SHA-256 (hex). */
+    public static final String SHA256_METADATA = "sha256";
+
     private final S3Client s3;
     private final EmrServerlessClient emr;
 
@@ -38,8 +44,11 @@ public final class JobSubmitter
     }
 
     /**
-     * Uploads the jar unless an object of that name is there already; the name holds the content's digest, so an
-     * existing object is this jar.
+     * Uploads the jar unless it is there already. The name holds the start of the content's digest; the object's
+     * {@value #SHA256_METADATA} metadata holds all of it, and an object under the name whose digest differs (or is
+     * missing) is refused rather than overwritten: a running job's retries read that object. The upload carries the
+     * SHA-256 as its S3 checksum, so S3 rejects bytes that changed on the way, and is conditional on the key being
+     * free ({@code If-None-Match: *}), so two uploads racing cannot replace each other's jar.
      *
      * @return whether the jar was uploaded
      */
@@ -47,9 +56,9 @@ public final class JobSubmitter
     {
         requireNonNull(jar, "jar is null");
         requireNonNull(location, "location is null");
+        HeadObjectResponse existing;
         try {
-            s3.headObject(request -> request.bucket(location.bucket()).key(location.key()));
-            return false;
+            existing = s3.headObject(request -> request.bucket(location.bucket()).key(location.key()));
         }
         catch (S3Exception e) {
             if (e.statusCode() != 404) {
@@ -59,11 +68,19 @@ public final class JobSubmitter
                             .bucket(location.bucket())
                             .key(location.key())
                             .contentType("application/java-archive")
-                            .metadata(Map.of("sha256", jar.sha256()))
+                            .metadata(Map.of(SHA256_METADATA, jar.sha256()))
+                            .checksumSHA256(Base64.getEncoder().encodeToString(HexFormat.of().parseHex(jar.sha256())))
+                            .ifNoneMatch("*")
                             .build(),
                     RequestBody.fromFile(jar.file()));
             return true;
         }
+        String digest = existing.metadata().get(SHA256_METADATA);
+        if (!jar.sha256().equals(digest)) {
+            throw new IllegalStateException("Cannot upload %s to %s: a different jar is there (sha256 %s, this one %s); refusing to overwrite it"
+                    .formatted(jar.file().getFileName(), location, digest == null ? "not recorded" : digest, jar.sha256()));
+        }
+        return false;
     }
 
     public StartJobRunResponse start(JobRunRequest request)

@@ -34,6 +34,8 @@ public record StackOutputs(String stackName, Map<String, String> values)
     public static final String CHECKPOINTS_URI = "CheckpointsUri";
     public static final String STREAM_NAME = "StreamName";
     public static final String STREAM_ARN = "StreamArn";
+    /** Per environment ({@code Sluice/<env>}): the namespace the stack's alarms read and its job role may write. */
+    public static final String METRICS_NAMESPACE = "MetricsNamespace";
 
     public StackOutputs
     {
@@ -111,6 +113,7 @@ public record StackOutputs(String stackName, Map<String, String> values)
         region().ifPresent(region -> configuration.put(ConfigKeys.SOURCE_REGION.name(), region));
         value(LAKE_BUCKET_NAME).ifPresent(bucket -> configuration.put(ConfigKeys.LAKE_ROOT.name(), "s3a://" + bucket));
         value(CHECKPOINTS_URI).ifPresent(uri -> configuration.put(ConfigKeys.CHECKPOINT_ROOT.name(), s3a(uri)));
+        value(METRICS_NAMESPACE).ifPresent(namespace -> configuration.put(ConfigKeys.METRICS_CLOUDWATCH_NAMESPACE.name(), namespace));
         return configuration;
     }
 

@@ -106,6 +106,7 @@ final class SubmitCommandTest
                   "CheckpointsUri": "s3://sluice-dev-lake/checkpoints/",
                   "StreamName": "sluice-dev-events",
                   "StreamArn": "arn:aws:kinesis:eu-west-1:123456789012:stream/sluice-dev-events",
+                  "MetricsNamespace": "Sluice/dev",
                   "AthenaWorkGroup": "sluice-dev"}}
                 """.formatted(APPLICATION_ID, ARTIFACTS_BUCKET));
     }
@@ -142,6 +143,7 @@ final class SubmitCommandTest
         assertThat(submitted.exitCode()).as(submitted.err()).isZero();
         String key = "jars/sluice-spark-app-0.1.0-SNAPSHOT-emr-" + sha256(jar).substring(0, 16) + ".jar";
         assertThat(s3.getObjectAsBytes(request -> request.bucket(ARTIFACTS_BUCKET).key(key)).asByteArray()).isEqualTo(Files.readAllBytes(jar));
+        assertThat(s3.headObject(request -> request.bucket(ARTIFACTS_BUCKET).key(key)).metadata()).containsEntry("sha256", sha256(jar));
         assertThat(submitted.out()).contains("started job run 00fjobrun0000001 (sluice-stream, STREAMING) on application " + APPLICATION_ID);
 
         assertThat(startJobRuns).singleElement().satisfies(request -> {
@@ -177,7 +179,7 @@ final class SubmitCommandTest
         assertThat(remote.value(ConfigKeys.SPARK_MASTER)).isEmpty();
         assertThat(remote.value(ConfigKeys.LAKE_ROOT)).isEqualTo("s3a://sluice-dev-lake");
         assertThat(remote.value(ConfigKeys.CHECKPOINT_ROOT)).isEqualTo("s3a://sluice-dev-lake/checkpoints");
-        assertThat(remote.value(ConfigKeys.METRICS_CLOUDWATCH_NAMESPACE)).isEqualTo("Sluice");
+        assertThat(remote.value(ConfigKeys.METRICS_CLOUDWATCH_NAMESPACE)).as("the stack's per-environment namespace").isEqualTo("Sluice/dev");
         assertThat(remote.rawValue(ConfigKeys.SOURCE_CONNECTOR)).isEqualTo("aws-kinesis");
 
         // The same build again: nothing to upload, the same request.
@@ -186,6 +188,25 @@ final class SubmitCommandTest
         assertThat(again.out()).contains("the application jar is already at s3://" + ARTIFACTS_BUCKET + "/" + key);
         assertThat(startJobRuns).hasSize(2);
         assertThat(JSON.readTree(startJobRuns.get(1).body())).isEqualTo(JSON.readTree(startJobRuns.get(0).body()));
+    }
+
+    @Test
+    void aDifferentJarUnderTheSameKeyIsNeverOverwritten()
+            throws Exception
+    {
+        String key = "jars/sluice-spark-app-0.1.0-SNAPSHOT-emr-" + sha256(jar).substring(0, 16) + ".jar";
+        byte[] other = "not this build".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        s3.putObject(request -> request.bucket(ARTIFACTS_BUCKET).key(key).metadata(Map.of("sha256", "0".repeat(64))),
+                software.amazon.awssdk.core.sync.RequestBody.fromBytes(other));
+
+        Result submitted = run(List.of("submit", "stream", "--stack-outputs", outputs.toString(), "--jar", jar.toString(),
+                "-c", emrConf().toString()));
+
+        assertThat(submitted.exitCode()).isEqualTo(1);
+        assertThat(submitted.err()).contains("Cannot upload sluice-spark-app-0.1.0-SNAPSHOT-emr.jar to s3://%s/%s: a different jar is there (sha256 %s, this one %s); refusing to overwrite it"
+                .formatted(ARTIFACTS_BUCKET, key, "0".repeat(64), sha256(jar)));
+        assertThat(s3.getObjectAsBytes(request -> request.bucket(ARTIFACTS_BUCKET).key(key)).asByteArray()).isEqualTo(other);
+        assertThat(startJobRuns).isEmpty();
     }
 
     @Test

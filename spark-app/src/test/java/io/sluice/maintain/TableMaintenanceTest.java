@@ -112,6 +112,47 @@ final class TableMaintenanceTest
     }
 
     @Test
+    void rawRetentionDeletesBronzeRowsIngestedBeforeTheCutoffAndKeepsTheRest(@TempDir Path directory)
+    {
+        Path archive = directory.resolve("archive/part-0.jsonl");
+        try (JsonLinesRecordWriter writer = new JsonLinesRecordWriter(archive)) {
+            writer.write(new TennisFeed(new FeedOptions(7, 2, DAY, 1.0, 0, 0, 0, Duration.ZERO, 0, 70_000)).take(300));
+        }
+        Lake lake = Lake.of(SluiceConfig.defaults().with(Map.of(
+                "lake.root", directory.resolve("lake").toString(),
+                "lake.checkpoint-root", directory.resolve("checkpoints").toString(),
+                "spark.shuffle-partitions", "2")));
+        Dataset<Row> raw = JsonLinesArchive.read(spark, archive.toString()).localCheckpoint();
+        long perBatch = raw.count();
+        IdempotentDeltaWriter writer = new IdempotentDeltaWriter(spark);
+        // Ingested 40, 30 (exactly the cutoff: kept), 10 and 0 days before the run.
+        List<Integer> daysAgo = List.of(40, 30, 10, 0);
+        for (int batch = 0; batch < daysAgo.size(); batch++) {
+            writer.append(BronzeRecords.fromRaw(raw, lit(Timestamp.from(DAY.minus(Duration.ofDays(daysAgo.get(batch)))))),
+                    lake.tables().bronze(), "test", batch);
+        }
+        TableSpec bronze = lake.tables().bronze();
+        Clock clock = Clock.fixed(DAY.plus(Duration.ofHours(1)), ZoneOffset.UTC);
+
+        List<String> dryRun = new ArrayList<>();
+        new TableMaintenance(spark, lake, dryRun::add, clock).run(new MaintenanceRequest(2, Duration.ofDays(7), true, 30));
+        assertThat(spark.read().format("delta").load(bronze.location()).count()).isEqualTo(4 * perBatch);
+        assertThat(dryRun).contains("maintain (dry run): would delete from raw_events: %,d rows ingested before 2026-10-21 (raw retention 30 days)"
+                .formatted(perBatch));
+
+        List<String> lines = new ArrayList<>();
+        new TableMaintenance(spark, lake, lines::add, clock).run(new MaintenanceRequest(2, Duration.ofDays(7), false, 30));
+        Dataset<Row> kept = spark.read().format("delta").load(bronze.location());
+        assertThat(kept.count()).isEqualTo(3 * perBatch);
+        assertThat(kept.agg(org.apache.spark.sql.functions.min(BronzeRecords.INGEST_DATE)).first().getDate(0).toString())
+                .isEqualTo("2026-10-21");
+        assertThat(lines).contains("maintain: deleted from raw_events: %,d rows ingested before 2026-10-21 (raw retention 30 days)"
+                .formatted(perBatch));
+        // Silver is never subject to it, and 0 (the default) turns the step off.
+        assertThat(new MaintenanceRequest(2, Duration.ofDays(7), false).rawRetentionDays()).isZero();
+    }
+
+    @Test
     void aRetentionShorterThanSevenDaysIsRefused()
     {
         assertThatThrownBy(() -> new MaintenanceRequest(2, Duration.ofHours(24), false))
