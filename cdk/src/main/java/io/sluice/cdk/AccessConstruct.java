@@ -27,7 +27,8 @@ import software.constructs.Construct;
  *       application, and passes the job role, to EMR Serverless only.</li>
  * </ul>
  */
-public final class AccessConstruct extends Construct {
+public final class AccessConstruct extends Construct
+{
 
     /** Where mart tables (built from silver) live; read by analysts like silver. */
     public static final String MARTS_PREFIX = "marts/";
@@ -36,7 +37,8 @@ public final class AccessConstruct extends Construct {
     private final ManagedPolicy operator;
 
     public AccessConstruct(Construct scope, String id, SluiceSettings settings, IKey key, StorageConstruct storage,
-                           CatalogConstruct catalog, CfnWorkGroup workGroup, EmrServerlessConstruct emr) {
+                           CatalogConstruct catalog, CfnWorkGroup workGroup, EmrServerlessConstruct emr)
+                           {
         super(scope, id);
         requireNonNull(settings, "settings");
         requireNonNull(key, "key");
@@ -137,11 +139,13 @@ public final class AccessConstruct extends Construct {
                         "Resource::arn:<AWS::Partition>:emr-serverless:<AWS::Region>:<AWS::AccountId>:/applications/<EmrApplication#.ApplicationId>/jobruns/*"));
     }
 
-    private static PolicyStatement statement(String sid, List<String> actions, List<String> resources) {
+    private static PolicyStatement statement(String sid, List<String> actions, List<String> resources)
+    {
         return LakeAccess.statement(sid, actions, resources);
     }
 
-    private static PolicyStatement viaService(String sid, IKey key, String service) {
+    private static PolicyStatement viaService(String sid, IKey key, String service)
+    {
         return PolicyStatement.Builder.create()
                 .sid(sid)
                 .effect(Effect.ALLOW)
@@ -151,11 +155,13 @@ public final class AccessConstruct extends Construct {
                 .build();
     }
 
-    public ManagedPolicy analyst() {
+    public ManagedPolicy analyst()
+    {
         return analyst;
     }
 
-    public ManagedPolicy operator() {
+    public ManagedPolicy operator()
+    {
         return operator;
     }
 }

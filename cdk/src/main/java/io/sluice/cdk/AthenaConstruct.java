@@ -23,7 +23,8 @@ import software.constructs.Construct;
  * enforced over the client's, and a per-query bytes-scanned cutoff so one careless query can't scan the
  * lake. Every {@code notebooks/*.sql} file becomes a named query in it.
  */
-public final class AthenaConstruct extends Construct {
+public final class AthenaConstruct extends Construct
+{
 
     public static final String ENGINE_VERSION = "Athena engine version 3";
     // Athena's limit on a named query's text.
@@ -33,7 +34,8 @@ public final class AthenaConstruct extends Construct {
     private final List<CfnNamedQuery> namedQueries = new ArrayList<>();
 
     public AthenaConstruct(Construct scope, String id, SluiceSettings settings, IKey key, StorageConstruct storage,
-                           CatalogConstruct catalog) {
+                           CatalogConstruct catalog)
+                           {
         super(scope, id);
         requireNonNull(settings, "settings");
         requireNonNull(key, "key");
@@ -90,7 +92,8 @@ public final class AthenaConstruct extends Construct {
     }
 
     /** The {@code *.sql} files directly in {@code dir}, sorted by name; none if the directory is absent. */
-    static List<Path> sqlFiles(Path dir) {
+    static List<Path> sqlFiles(Path dir)
+    {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
@@ -104,7 +107,8 @@ public final class AthenaConstruct extends Construct {
         }
     }
 
-    private static String read(Path file) {
+    private static String read(Path file)
+    {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -112,11 +116,13 @@ public final class AthenaConstruct extends Construct {
         }
     }
 
-    public CfnWorkGroup workGroup() {
+    public CfnWorkGroup workGroup()
+    {
         return workGroup;
     }
 
-    public List<CfnNamedQuery> namedQueries() {
+    public List<CfnNamedQuery> namedQueries()
+    {
         return List.copyOf(namedQueries);
     }
 }

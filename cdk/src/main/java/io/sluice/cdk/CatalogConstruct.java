@@ -1,6 +1,5 @@
 package io.sluice.cdk;
 
-import io.sluice.lake.Lake;
 
 import static java.util.Objects.requireNonNull;
 
@@ -26,7 +25,8 @@ import software.constructs.Construct;
  * the location and {@code table_type=DELTA}. The columns are written too, from the same Spark schema the
  * writer uses, because Lake Formation, views and tools that read the Glue schema need them to match.
  */
-public final class CatalogConstruct extends Construct {
+public final class CatalogConstruct extends Construct
+{
 
     private final String databaseName;
     private final String rawDatabaseName;
@@ -37,7 +37,8 @@ public final class CatalogConstruct extends Construct {
     private final Map<String, CfnSchema> schemas = new LinkedHashMap<>();
 
     public CatalogConstruct(Construct scope, String id, SluiceSettings settings, StorageConstruct storage,
-                            CatalogModel model) {
+                            CatalogModel model)
+                            {
         super(scope, id);
         requireNonNull(settings, "settings");
         requireNonNull(storage, "storage");
@@ -115,11 +116,13 @@ public final class CatalogConstruct extends Construct {
     }
 
     /** Whether a table at this lake prefix holds raw payloads (bronze, quarantine) and so belongs in the raw database. */
-    static boolean isRaw(String location) {
+    static boolean isRaw(String location)
+    {
         return location.startsWith(StorageConstruct.BRONZE_PREFIX) || location.startsWith(StorageConstruct.QUARANTINE_PREFIX);
     }
 
-    private static List<CfnTable.ColumnProperty> columns(List<CatalogModel.Column> columns) {
+    private static List<CfnTable.ColumnProperty> columns(List<CatalogModel.Column> columns)
+    {
         return columns.stream()
                 .map(c -> {
                     CfnTable.ColumnProperty.Builder b = CfnTable.ColumnProperty.builder().name(c.name()).type(c.type());
@@ -131,71 +134,87 @@ public final class CatalogConstruct extends Construct {
                 .toList();
     }
 
-    public String databaseName() {
+    public String databaseName()
+    {
         return databaseName;
     }
 
-    public CfnDatabase database() {
+    public CfnDatabase database()
+    {
         return database;
     }
 
-    public String rawDatabaseName() {
+    public String rawDatabaseName()
+    {
         return rawDatabaseName;
     }
 
-    public CfnDatabase rawDatabase() {
+    public CfnDatabase rawDatabase()
+    {
         return rawDatabase;
     }
 
-    public CfnRegistry registry() {
+    public CfnRegistry registry()
+    {
         return registry;
     }
 
-    public Map<String, CfnTable> tables() {
+    public Map<String, CfnTable> tables()
+    {
         return Map.copyOf(tables);
     }
 
-    public Map<String, CfnSchema> schemas() {
+    public Map<String, CfnSchema> schemas()
+    {
         return Map.copyOf(schemas);
     }
 
     /** {@code arn:...:glue:region:account:catalog}: every Glue catalog call is authorized against it too. */
-    public String catalogArn() {
+    public String catalogArn()
+    {
         return glueArn("catalog", null);
     }
 
-    public String databaseArn() {
+    public String databaseArn()
+    {
         return glueArn("database", databaseName);
     }
 
     /** All tables of this database (tables are created by this stack and by schema evolution). */
-    public String tablesArn() {
+    public String tablesArn()
+    {
         return glueArn("table", databaseName + "/*");
     }
 
-    public String rawDatabaseArn() {
+    public String rawDatabaseArn()
+    {
         return glueArn("database", rawDatabaseName);
     }
 
-    public String rawTablesArn() {
+    public String rawTablesArn()
+    {
         return glueArn("table", rawDatabaseName + "/*");
     }
 
     /** Spark's Hive client looks up the 'default' database on start-up, whatever database the job uses. */
-    public String defaultDatabaseArn() {
+    public String defaultDatabaseArn()
+    {
         return glueArn("database", "default");
     }
 
-    public String registryArn() {
+    public String registryArn()
+    {
         return registry.getAttrArn();
     }
 
     /** Schemas of this registry: {@code schema/<registry>/*}. */
-    public String schemasArn() {
+    public String schemasArn()
+    {
         return glueArn("schema", registry.getName() + "/*");
     }
 
-    private String glueArn(String resource, String resourceName) {
+    private String glueArn(String resource, String resourceName)
+    {
         ArnComponents.Builder arn = ArnComponents.builder().service("glue").resource(resource)
                 .arnFormat(ArnFormat.SLASH_RESOURCE_NAME);
         if (resourceName == null) {

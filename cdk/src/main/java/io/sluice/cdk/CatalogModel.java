@@ -12,27 +12,32 @@ import java.util.stream.Stream;
  * What the Glue Data Catalog and Schema Registry should hold, independent of where it comes from: the
  * stack gets one of these, {@link ContractCatalogModel} builds it from the data contracts.
  */
-public record CatalogModel(List<Table> tables, List<DatasetSchema> schemas) {
+public record CatalogModel(List<Table> tables, List<DatasetSchema> schemas)
+{
 
     // Hive/Glue identifiers: lower case, so Athena, Spark and Glue agree on the name.
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]*");
     // Glue Schema Registry names: letters, digits, '-', '_', '$', '#', '.'.
     private static final Pattern SCHEMA_NAME = Pattern.compile("[a-zA-Z0-9\\-_$#.]{1,255}");
 
-    public CatalogModel {
+    public CatalogModel
+    {
         tables = List.copyOf(requireNonNull(tables, "tables"));
         schemas = List.copyOf(requireNonNull(schemas, "schemas"));
         unique(tables.stream().map(Table::name).toList(), "table");
         unique(schemas.stream().map(DatasetSchema::dataset).toList(), "schema");
     }
 
-    public static CatalogModel empty() {
+    public static CatalogModel empty()
+    {
         return new CatalogModel(List.of(), List.of());
     }
 
     /** A column as Glue stores it: Hive type syntax ({@code struct<a:string>}, {@code bigint}, ...). */
-    public record Column(String name, String type, String comment) {
-        public Column {
+    public record Column(String name, String type, String comment)
+    {
+        public Column
+        {
             requireNonNull(name, "name");
             requireNonNull(type, "type");
             check(IDENTIFIER.matcher(name).matches(), "column name must be a lower-case identifier: " + name);
@@ -45,8 +50,10 @@ public record CatalogModel(List<Table> tables, List<DatasetSchema> schemas) {
      * columns in schema order, then the columns Delta partitions by, in partitioning order.
      */
     public record Table(String name, String location, String description, List<Column> columns,
-                        List<Column> partitionKeys) {
-        public Table {
+                        List<Column> partitionKeys)
+                        {
+        public Table
+        {
             requireNonNull(name, "name");
             requireNonNull(location, "location");
             requireNonNull(description, "description");
@@ -62,8 +69,10 @@ public record CatalogModel(List<Table> tables, List<DatasetSchema> schemas) {
     }
 
     /** One dataset's event-data JSON Schema, as registered in the Glue Schema Registry. */
-    public record DatasetSchema(String dataset, int version, String description, String jsonSchema) {
-        public DatasetSchema {
+    public record DatasetSchema(String dataset, int version, String description, String jsonSchema)
+    {
+        public DatasetSchema
+        {
             requireNonNull(dataset, "dataset");
             requireNonNull(description, "description");
             requireNonNull(jsonSchema, "jsonSchema");
@@ -74,14 +83,16 @@ public record CatalogModel(List<Table> tables, List<DatasetSchema> schemas) {
         }
     }
 
-    private static void unique(List<String> names, String what) {
+    private static void unique(List<String> names, String what)
+    {
         Set<String> seen = new HashSet<>();
         for (String name : names) {
             check(seen.add(name), "duplicate " + what + ": " + name);
         }
     }
 
-    private static void check(boolean condition, String message) {
+    private static void check(boolean condition, String message)
+    {
         if (!condition) {
             throw new IllegalArgumentException(message);
         }

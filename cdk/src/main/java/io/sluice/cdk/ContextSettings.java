@@ -16,7 +16,8 @@ import software.constructs.Node;
  * preset, every other key overrides one field. Values from {@code -c} arrive as strings and values from
  * cdk.json as JSON types, so everything goes through {@link String#valueOf(Object)} first.
  */
-public final class ContextSettings {
+public final class ContextSettings
+{
 
     /** The context keys, documented in docs/deploy.md. */
     public static final String ENV = "env";
@@ -42,16 +43,19 @@ public final class ContextSettings {
 
     private final Node node;
 
-    public ContextSettings(Node node) {
+    public ContextSettings(Node node)
+    {
         this.node = requireNonNull(node, "node");
     }
 
-    public SluiceSettings read() {
+    public SluiceSettings read()
+    {
         return builder().build();
     }
 
     /** The preset with every context override applied, for a caller that has defaults of its own to add. */
-    public SluiceSettings.Builder builder() {
+    public SluiceSettings.Builder builder()
+    {
         SluiceSettings.Builder builder = SluiceSettings.preset(string(ENV).orElse("dev"));
         set(STREAM_CAPACITY, v -> SluiceSettings.StreamCapacity.valueOf(v.toUpperCase(Locale.ROOT).replace('-', '_')),
                 builder::streamCapacity);
@@ -76,11 +80,13 @@ public final class ContextSettings {
         return builder;
     }
 
-    public boolean has(String key) {
+    public boolean has(String key)
+    {
         return string(key).isPresent();
     }
 
-    private <T> void set(String key, Function<String, T> parse, Consumer<T> setter) {
+    private <T> void set(String key, Function<String, T> parse, Consumer<T> setter)
+    {
         string(key).ifPresent(raw -> {
             try {
                 setter.accept(parse.apply(raw));
@@ -90,7 +96,8 @@ public final class ContextSettings {
         });
     }
 
-    private Optional<String> string(String key) {
+    private Optional<String> string(String key)
+    {
         Object value = node.tryGetContext(key);
         if (value == null) {
             return Optional.empty();
@@ -102,7 +109,8 @@ public final class ContextSettings {
         return text.isEmpty() ? Optional.empty() : Optional.of(text);
     }
 
-    private static List<String> list(String commaSeparated) {
+    private static List<String> list(String commaSeparated)
+    {
         return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 }

@@ -1,6 +1,5 @@
 package io.sluice.cdk;
 
-import io.sluice.table.LakeLayout;
 
 
 
@@ -32,7 +31,8 @@ import org.apache.spark.sql.types.StructType;
  * {@code DataType.catalogString()}. The Schema Registry gets each dataset's latest JSON Schema, as written
  * in its contract file.
  */
-public final class ContractCatalogModel {
+public final class ContractCatalogModel
+{
 
     /** The quarantine Delta table, at the root of the lake's quarantine/ prefix. */
     public static final String QUARANTINE_TABLE = "quarantine";
@@ -42,14 +42,16 @@ public final class ContractCatalogModel {
     private ContractCatalogModel() {}
 
     /** Contracts from {@code <root>/<dataset>/v<N>.json}, as in the repository. */
-    public static CatalogModel fromDirectory(Path root) {
+    public static CatalogModel fromDirectory(Path root)
+    {
         requireNonNull(root, "root");
         ContractRegistry registry = new ContractLoader().loadDirectory(root);
         return build(registry, origin -> readFile(root.resolve(origin)));
     }
 
     /** Contracts packaged in the spark-app jar ({@code contracts/index.txt}). */
-    public static CatalogModel fromClasspath(ClassLoader classLoader) {
+    public static CatalogModel fromClasspath(ClassLoader classLoader)
+    {
         requireNonNull(classLoader, "classLoader");
         ContractRegistry registry = new ContractLoader().loadClasspath(classLoader);
         return build(registry, origin -> readResource(classLoader, ContractLoader.CLASSPATH_ROOT + "/" + origin));
@@ -57,11 +59,13 @@ public final class ContractCatalogModel {
 
     /** Reads a contract file's bytes by its origin (path relative to the contracts root). */
     @FunctionalInterface
-    interface ContractSource {
+    interface ContractSource
+    {
         byte[] read(String origin);
     }
 
-    static CatalogModel build(ContractRegistry registry, ContractSource source) {
+    static CatalogModel build(ContractRegistry registry, ContractSource source)
+    {
         List<CatalogModel.Table> tables = new ArrayList<>();
         for (Map.Entry<String, List<Contract>> entry : registry.contractsByTable().entrySet()) {
             String table = entry.getKey();
@@ -89,7 +93,8 @@ public final class ContractCatalogModel {
      * every other field a column, in schema order.
      */
     static CatalogModel.Table table(String name, String location, String description, StructType schema,
-                                    List<String> partitionColumns) {
+                                    List<String> partitionColumns)
+                                    {
         List<String> names = List.of(schema.fieldNames());
         for (String partition : partitionColumns) {
             if (!names.contains(partition)) {
@@ -108,7 +113,8 @@ public final class ContractCatalogModel {
         return new CatalogModel.Table(name, location, description, columns, partitionKeys);
     }
 
-    static CatalogModel.Column column(StructField field) {
+    static CatalogModel.Column column(StructField field)
+    {
         String comment = field.getComment().isDefined() ? field.getComment().get() : null;
         if (comment != null && comment.length() > MAX_COMMENT) {
             comment = comment.substring(0, MAX_COMMENT - 1) + "…";
@@ -117,7 +123,8 @@ public final class ContractCatalogModel {
     }
 
     /** The contract's {@code schema} object as compact JSON: what the Schema Registry stores. */
-    private static String schemaJson(String origin, byte[] contractFile) {
+    private static String schemaJson(String origin, byte[] contractFile)
+    {
         try {
             JsonNode schema = new ObjectMapper().readTree(contractFile).get("schema");
             if (schema == null || !schema.isObject()) {
@@ -129,7 +136,8 @@ public final class ContractCatalogModel {
         }
     }
 
-    private static byte[] readFile(Path file) {
+    private static byte[] readFile(Path file)
+    {
         try {
             return Files.readAllBytes(file);
         } catch (IOException e) {
@@ -137,7 +145,8 @@ public final class ContractCatalogModel {
         }
     }
 
-    private static byte[] readResource(ClassLoader classLoader, String name) {
+    private static byte[] readResource(ClassLoader classLoader, String name)
+    {
         try (InputStream in = classLoader.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalArgumentException("no resource " + name);

@@ -27,7 +27,8 @@ import software.constructs.Construct;
  * caps what a runaway job can cost. The role can read this stream and no other, read and write this
  * lake's prefixes and this database's tables, use this key, and write these logs.
  */
-public final class EmrServerlessConstruct extends Construct {
+public final class EmrServerlessConstruct extends Construct
+{
 
     /** The EMR release: Spark 4.0.2, Delta 4.0.0, Java 17, Scala 2.13, as the parent pom builds against. */
     public static final String RELEASE_LABEL = "emr-spark-8.0.0";
@@ -38,7 +39,8 @@ public final class EmrServerlessConstruct extends Construct {
 
     public EmrServerlessConstruct(Construct scope, String id, SluiceSettings settings, IKey key,
                                   StorageConstruct storage, IStream stream, CatalogConstruct catalog,
-                                  NetworkConstruct network, String metricsNamespace) {
+                                  NetworkConstruct network, String metricsNamespace)
+                                  {
         super(scope, id);
         requireNonNull(network, "network");
         requireNonNull(metricsNamespace, "metricsNamespace");
@@ -127,7 +129,8 @@ public final class EmrServerlessConstruct extends Construct {
     }
 
     private List<PolicyStatement> statements(StorageConstruct storage, IStream stream, CatalogConstruct catalog,
-                                             IKey key, String metricsNamespace) {
+                                             IKey key, String metricsNamespace)
+                                             {
         Stack stack = Stack.of(this);
         List<PolicyStatement> statements = new ArrayList<>(LakeAccess.statements(storage, catalog, key,
                 metricsNamespace, LakeAccess.Deletes.DELTA_CLEAN_UP_ONLY));
@@ -153,19 +156,23 @@ public final class EmrServerlessConstruct extends Construct {
         return statements;
     }
 
-    public CfnApplication application() {
+    public CfnApplication application()
+    {
         return application;
     }
 
-    public String applicationId() {
+    public String applicationId()
+    {
         return application.getAttrApplicationId();
     }
 
-    public Role jobRole() {
+    public Role jobRole()
+    {
         return jobRole;
     }
 
-    public LogGroup logGroup() {
+    public LogGroup logGroup()
+    {
         return logGroup;
     }
 }

@@ -25,11 +25,13 @@ import software.constructs.Construct;
  * CloudWatch Logs (encrypted log groups), CloudWatch alarms and EventBridge (publishing to the encrypted
  * SNS topic). Each is scoped by source account, and Logs by the log-group ARN in the encryption context.
  */
-public final class EncryptionConstruct extends Construct {
+public final class EncryptionConstruct extends Construct
+{
 
     private final Key key;
 
-    public EncryptionConstruct(Construct scope, String id, SluiceSettings settings) {
+    public EncryptionConstruct(Construct scope, String id, SluiceSettings settings)
+    {
         super(scope, id);
         requireNonNull(settings, "settings");
         Stack stack = Stack.of(this);
@@ -87,7 +89,8 @@ public final class EncryptionConstruct extends Construct {
         }
     }
 
-    public Key key() {
+    public Key key()
+    {
         return key;
     }
 }

@@ -19,12 +19,14 @@ import software.amazon.awscdk.services.kms.IKey;
  * else, so code in the VPC cannot copy data to another bucket or stream even with credentials that allow it. The
  * job roles' own policies still decide what each job may do; these are the outer fence.
  */
-final class EndpointPolicies {
+final class EndpointPolicies
+{
 
     private EndpointPolicies() {}
 
     static void apply(NetworkConstruct network, StorageConstruct storage, IStream stream, CatalogConstruct catalog,
-                      IKey key, String metricsNamespace, List<String> logGroupArns) {
+                      IKey key, String metricsNamespace, List<String> logGroupArns)
+                      {
         requireNonNull(network, "network");
         requireNonNull(storage, "storage");
         requireNonNull(stream, "stream");
@@ -84,7 +86,8 @@ final class EndpointPolicies {
     }
 
     /** Any principal of this account (an endpoint policy must name principals), on these resources only. */
-    private static PolicyStatement allow(Stack stack, String sid, List<String> actions, List<String> resources) {
+    private static PolicyStatement allow(Stack stack, String sid, List<String> actions, List<String> resources)
+    {
         return PolicyStatement.Builder.create()
                 .sid(sid)
                 .effect(Effect.ALLOW)

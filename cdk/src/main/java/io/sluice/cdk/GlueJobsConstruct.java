@@ -43,7 +43,8 @@ import software.constructs.Construct;
  * to {@code GlueEntryPoint} is uploaded next to the jar (cdk/glue/SluiceGlueLauncher.scala, see
  * docs/deploy.md); Glue compiles it against the jar, which also proves the entry point is there.
  */
-public final class GlueJobsConstruct extends Construct {
+public final class GlueJobsConstruct extends Construct
+{
 
     public static final List<String> COMMANDS = GlueArguments.COMMANDS;
     public static final String LAUNCHER_CLASS = "SluiceGlueLauncher";
@@ -62,7 +63,8 @@ public final class GlueJobsConstruct extends Construct {
     private final CfnTrigger maintenanceTrigger;
 
     public GlueJobsConstruct(Construct scope, String id, SluiceSettings settings, IKey key, StorageConstruct storage,
-                             CatalogConstruct catalog, NetworkConstruct network, String metricsNamespace) {
+                             CatalogConstruct catalog, NetworkConstruct network, String metricsNamespace)
+                             {
         super(scope, id);
         requireNonNull(network, "network");
         requireNonNull(metricsNamespace, "metricsNamespace");
@@ -179,7 +181,8 @@ public final class GlueJobsConstruct extends Construct {
         maintenanceTrigger.addResourceDependency(jobs.get("maintain"));
     }
 
-    private static List<String> glueFindings(SluiceSettings settings) {
+    private static List<String> glueFindings(SluiceSettings settings)
+    {
         List<String> findings = new ArrayList<>(LakeAccess.wildcardFindings(settings));
         findings.add("Resource::<StorageArtifacts#.Arn>/" + StorageConstruct.GLUE_SCRIPTS_PREFIX + "*");
         findings.add("Resource::<StorageArtifacts#.Arn>/" + StorageConstruct.GLUE_TEMP_PREFIX + "*");
@@ -190,13 +193,15 @@ public final class GlueJobsConstruct extends Construct {
     }
 
     /** The definition's arguments plus those that name this deployment's resources. */
-    private static String connectionName(SluiceSettings settings) {
+    private static String connectionName(SluiceSettings settings)
+    {
         return settings.prefix() + "-network";
     }
 
     private static Map<String, String> defaultArguments(SluiceSettings settings, StorageConstruct storage,
                                                         CatalogConstruct catalog, GlueJobDefinition definition,
-                                                        String logGroupPrefix) {
+                                                        String logGroupPrefix)
+                                                        {
         if (!LAUNCHER_CLASS.equals(definition.arguments().get("--class"))) {
             throw new IllegalStateException("glue-jobs.conf names --class " + definition.arguments().get("--class")
                     + " but the launcher uploaded to " + LAUNCHER_SCRIPT + " is " + LAUNCHER_CLASS);
@@ -217,7 +222,8 @@ public final class GlueJobsConstruct extends Construct {
     }
 
     private List<PolicyStatement> statements(StorageConstruct storage, CatalogConstruct catalog, IKey key,
-                                             NetworkConstruct network, String metricsNamespace) {
+                                             NetworkConstruct network, String metricsNamespace)
+                                             {
         Stack stack = Stack.of(this);
         List<PolicyStatement> statements = new ArrayList<>(LakeAccess.statements(storage, catalog, key,
                 metricsNamespace, LakeAccess.Deletes.DATA_FILES));
@@ -259,32 +265,39 @@ public final class GlueJobsConstruct extends Construct {
         return statements;
     }
 
-    private String ec2Arn(String resource) {
+    private String ec2Arn(String resource)
+    {
         return Stack.of(this).formatArn(ArnComponents.builder().service("ec2").resource(resource.substring(0, resource.indexOf('/')))
                 .resourceName(resource.substring(resource.indexOf('/') + 1)).arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
     }
 
-    public CfnConnection connection() {
+    public CfnConnection connection()
+    {
         return connection;
     }
 
-    public List<LogGroup> logGroups() {
+    public List<LogGroup> logGroups()
+    {
         return List.copyOf(logGroups);
     }
 
-    public Role role() {
+    public Role role()
+    {
         return role;
     }
 
-    public CfnSecurityConfiguration securityConfiguration() {
+    public CfnSecurityConfiguration securityConfiguration()
+    {
         return securityConfiguration;
     }
 
-    public Map<String, CfnJob> jobs() {
+    public Map<String, CfnJob> jobs()
+    {
         return Map.copyOf(jobs);
     }
 
-    public CfnTrigger maintenanceTrigger() {
+    public CfnTrigger maintenanceTrigger()
+    {
         return maintenanceTrigger;
     }
 }

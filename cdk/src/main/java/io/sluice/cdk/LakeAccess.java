@@ -1,6 +1,5 @@
 package io.sluice.cdk;
 
-import io.sluice.lake.Lake;
 
 import static java.util.Objects.requireNonNull;
 
@@ -17,7 +16,8 @@ import software.amazon.awscdk.services.kms.IKey;
  * data, written the same way, so the two roles can't drift apart. Every statement names its resources;
  * the only {@code *} resource is PutMetricData, which IAM can't scope by resource, held to one namespace.
  */
-final class LakeAccess {
+final class LakeAccess
+{
 
     /** Lake prefixes the jobs read and write: Delta tables, quarantine, the audit table and streaming checkpoints. */
     static final List<String> LAKE_PREFIXES = List.of(
@@ -35,7 +35,8 @@ final class LakeAccess {
             StorageConstruct.AUDIT_PREFIX);
 
     /** What a role may delete in the lake. */
-    enum Deletes {
+    enum Deletes
+    {
         /**
          * Only what Delta and Spark clean up as they write: old log files and checkpoints in each table's
          * {@code _delta_log/} and the streaming checkpoints. Data files are never deleted by a writer (MERGE and
@@ -49,7 +50,8 @@ final class LakeAccess {
     private LakeAccess() {}
 
     /** Object ARN patterns the role may delete. */
-    static List<String> deletable(StorageConstruct storage, Deletes deletes) {
+    static List<String> deletable(StorageConstruct storage, Deletes deletes)
+    {
         if (deletes == Deletes.DATA_FILES) {
             return LAKE_PREFIXES.stream().map(p -> storage.lake().arnForObjects(p + "*")).toList();
         }
@@ -60,7 +62,8 @@ final class LakeAccess {
     }
 
     static List<PolicyStatement> statements(StorageConstruct storage, CatalogConstruct catalog, IKey key,
-                                            String metricsNamespace, Deletes deletes) {
+                                            String metricsNamespace, Deletes deletes)
+                                            {
         requireNonNull(storage, "storage");
         requireNonNull(catalog, "catalog");
         requireNonNull(key, "key");
@@ -116,7 +119,8 @@ final class LakeAccess {
      * How cdk-nag names the wildcard resources of {@link #statements} (AwsSolutions-IAM5 findings), for the
      * per-role suppressions: {@code #} stands for a logical ID's hash.
      */
-    static List<String> wildcardFindings(SluiceSettings settings) {
+    static List<String> wildcardFindings(SluiceSettings settings)
+    {
         List<String> findings = new ArrayList<>();
         findings.add("Resource::*");
         LAKE_PREFIXES.forEach(p -> findings.add("Resource::<StorageLake#.Arn>/" + p + "*"));
@@ -130,7 +134,8 @@ final class LakeAccess {
 
     private static final String GLUE_ARN = "Resource::arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:";
 
-    static PolicyStatement statement(String sid, List<String> actions, List<String> resources) {
+    static PolicyStatement statement(String sid, List<String> actions, List<String> resources)
+    {
         return PolicyStatement.Builder.create()
                 .sid(sid)
                 .effect(Effect.ALLOW)

@@ -55,7 +55,8 @@ import software.constructs.Construct;
  *
  * <p>EventBridge may publish to the topic only for this deployment's two rules, and use the key only for them.
  */
-public final class MonitoringConstruct extends Construct {
+public final class MonitoringConstruct extends Construct
+{
 
     /** The dimension the streaming job puts on RecordsRead and QuarantinedRecords (the stream's name). */
     public static final String STREAM_DIMENSION = io.sluice.metrics.BatchMetrics.STREAM_DIMENSION;
@@ -67,7 +68,8 @@ public final class MonitoringConstruct extends Construct {
 
     public MonitoringConstruct(Construct scope, String id, SluiceSettings settings, IKey key, Stream stream,
                                String emrApplicationId, Collection<CfnJob> glueJobs, String athenaWorkGroup,
-                               IBucket lake) {
+                               IBucket lake)
+                               {
         super(scope, id);
         requireNonNull(lake, "lake");
         requireNonNull(settings, "settings");
@@ -235,35 +237,42 @@ public final class MonitoringConstruct extends Construct {
                         .statistic("Sum").period(Duration.hours(1)).build())));
     }
 
-    private static MetricOptions sum() {
+    private static MetricOptions sum()
+    {
         return MetricOptions.builder().statistic("Sum").period(PERIOD).build();
     }
 
     /** The EventBridge rules' names, known before they exist so the key policy can name them without a cycle. */
-    static List<String> ruleNames(SluiceSettings settings) {
+    static List<String> ruleNames(SluiceSettings settings)
+    {
         return List.of(settings.prefix() + "-emr-job-failed", settings.prefix() + "-glue-job-failed");
     }
 
     /** Sends a rule's events to the topic without granting anything (the topic policy above does, conditioned). */
-    private static final class TopicTarget implements IRuleTarget {
+    private static final class TopicTarget implements IRuleTarget
+    {
         private final Topic topic;
 
-        TopicTarget(Topic topic) {
+        TopicTarget(Topic topic)
+        {
             this.topic = topic;
         }
 
         @Override
-        public RuleTargetConfig bind(IRuleRef rule, String id) {
+        public RuleTargetConfig bind(IRuleRef rule, String id)
+        {
             return RuleTargetConfig.builder().arn(topic.getTopicArn()).build();
         }
 
         @Override
-        public RuleTargetConfig bind(IRuleRef rule) {
+        public RuleTargetConfig bind(IRuleRef rule)
+        {
             return bind(rule, null);
         }
     }
 
-    private static Metric sluiceMetric(String namespace, String name, Map<String, String> dimensions) {
+    private static Metric sluiceMetric(String namespace, String name, Map<String, String> dimensions)
+    {
         return Metric.Builder.create()
                 .namespace(namespace)
                 .metricName(name)
@@ -273,7 +282,8 @@ public final class MonitoringConstruct extends Construct {
                 .build();
     }
 
-    private static Metric triggered(Rule rule, String label) {
+    private static Metric triggered(Rule rule, String label)
+    {
         return Metric.Builder.create()
                 .namespace("AWS/Events")
                 .metricName("TriggeredRules")
@@ -284,19 +294,23 @@ public final class MonitoringConstruct extends Construct {
                 .build();
     }
 
-    private static GraphWidget graph(String title, List<? extends IMetric> metrics) {
+    private static GraphWidget graph(String title, List<? extends IMetric> metrics)
+    {
         return GraphWidget.Builder.create().title(title).left(List.copyOf(metrics)).width(8).height(6).build();
     }
 
-    public Topic topic() {
+    public Topic topic()
+    {
         return topic;
     }
 
-    public List<Alarm> alarms() {
+    public List<Alarm> alarms()
+    {
         return List.copyOf(alarms);
     }
 
-    public Dashboard dashboard() {
+    public Dashboard dashboard()
+    {
         return dashboard;
     }
 }

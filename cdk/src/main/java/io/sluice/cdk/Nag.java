@@ -13,11 +13,13 @@ import software.constructs.IConstruct;
  * they hang off ({@code Resource::<StorageLakeF2C2D1A4.Arn>/silver/*}); the hash suffix depends on the
  * construct path, so patterns are written with {@code #} for it and matched as a regular expression.
  */
-final class Nag {
+final class Nag
+{
 
     private Nag() {}
 
-    static void suppress(IConstruct resource, String rule, String reason, List<String> appliesTo) {
+    static void suppress(IConstruct resource, String rule, String reason, List<String> appliesTo)
+    {
         requireNonNull(resource, "resource");
         requireNonNull(reason, "reason");
         NagPackSuppression.Builder suppression = NagPackSuppression.builder().id(rule).reason(reason);
@@ -28,11 +30,13 @@ final class Nag {
         NagSuppressions.addResourceSuppressions(resource, List.of(suppression.build()), true);
     }
 
-    static void suppress(IConstruct resource, String rule, String reason) {
+    static void suppress(IConstruct resource, String rule, String reason)
+    {
         suppress(resource, rule, reason, List.of());
     }
 
-    private static Object finding(String pattern) {
+    private static Object finding(String pattern)
+    {
         if (!pattern.contains("#")) {
             return pattern;
         }
@@ -49,7 +53,8 @@ final class Nag {
     }
 
     /** JavaScript regex escaping (cdk-nag evaluates the pattern in node). */
-    private static String escape(String literal) {
+    private static String escape(String literal)
+    {
         return literal.replaceAll("[.*+?^${}()|\\[\\]\\\\/]", "\\\\$0");
     }
 }

@@ -45,7 +45,8 @@ import software.constructs.Construct;
  * each other on every TCP port (Glue's documented requirement for jobs with a connection), so it references
  * itself; nothing outside the group is allowed in.
  */
-public final class NetworkConstruct extends Construct {
+public final class NetworkConstruct extends Construct
+{
 
     /**
      * Interface endpoints, by the name AWS gives their service ({@code com.amazonaws.<region>.<name>}): Kinesis
@@ -65,7 +66,8 @@ public final class NetworkConstruct extends Construct {
     private final GatewayVpcEndpoint s3Endpoint;
     private final Map<String, InterfaceVpcEndpoint> interfaceEndpoints = new LinkedHashMap<>();
 
-    public NetworkConstruct(Construct scope, String id, SluiceSettings settings, IBucket flowLogBucket) {
+    public NetworkConstruct(Construct scope, String id, SluiceSettings settings, IBucket flowLogBucket)
+    {
         super(scope, id);
         requireNonNull(settings, "settings");
         requireNonNull(flowLogBucket, "flowLogBucket");
@@ -129,7 +131,8 @@ public final class NetworkConstruct extends Construct {
                         .build()));
     }
 
-    private static Map<String, InterfaceVpcEndpointAwsService> orderedEndpoints() {
+    private static Map<String, InterfaceVpcEndpointAwsService> orderedEndpoints()
+    {
         Map<String, InterfaceVpcEndpointAwsService> endpoints = new LinkedHashMap<>();
         endpoints.put("kinesis-streams", InterfaceVpcEndpointAwsService.KINESIS_STREAMS);
         endpoints.put("sts", InterfaceVpcEndpointAwsService.STS);
@@ -140,7 +143,8 @@ public final class NetworkConstruct extends Construct {
         return java.util.Collections.unmodifiableMap(endpoints);
     }
 
-    private SecurityGroup group(String id, String name, String description) {
+    private SecurityGroup group(String id, String name, String description)
+    {
         return SecurityGroup.Builder.create(this, id)
                 .vpc(vpc)
                 .securityGroupName(name)
@@ -150,7 +154,8 @@ public final class NetworkConstruct extends Construct {
     }
 
     /** Adds a statement to the policy of the endpoint for {@code service} (an interface endpoint's name, or s3). */
-    public void allow(String service, PolicyStatement statement) {
+    public void allow(String service, PolicyStatement statement)
+    {
         requireNonNull(statement, "statement");
         if (S3.equals(service)) {
             s3Endpoint.addToPolicy(statement);
@@ -163,28 +168,34 @@ public final class NetworkConstruct extends Construct {
         endpoint.addToPolicy(statement);
     }
 
-    public IVpc vpc() {
+    public IVpc vpc()
+    {
         return vpc;
     }
 
-    public List<String> subnetIds() {
+    public List<String> subnetIds()
+    {
         return vpc.selectSubnets(subnets).getSubnetIds();
     }
 
     /** The subnet Glue's NETWORK connection places a job in (a connection names exactly one). */
-    public ISubnet glueSubnet() {
+    public ISubnet glueSubnet()
+    {
         return vpc.selectSubnets(subnets).getSubnets().get(0);
     }
 
-    public SecurityGroup emrGroup() {
+    public SecurityGroup emrGroup()
+    {
         return emrGroup;
     }
 
-    public SecurityGroup glueGroup() {
+    public SecurityGroup glueGroup()
+    {
         return glueGroup;
     }
 
-    public SecurityGroup endpointsGroup() {
+    public SecurityGroup endpointsGroup()
+    {
         return endpointsGroup;
     }
 }

@@ -1,6 +1,5 @@
 package io.sluice.cdk;
 
-import io.sluice.lake.Lake;
 
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import io.github.cdklabs.cdknag.NagPackProps;
@@ -19,7 +18,8 @@ import software.amazon.awscdk.StackProps;
  * Entry point run by {@code cdk synth|deploy} (see cdk/cdk.json). Offline by design: no lookups, and the
  * stack is environment-agnostic unless {@code -c account=... -c region=...} pin it.
  */
-public final class SluiceApp {
+public final class SluiceApp
+{
 
     /**
      * CDK feature flags this app relies on, set in code rather than only in cdk.json so the tests synthesize
@@ -36,7 +36,8 @@ public final class SluiceApp {
 
     private SluiceApp() {}
 
-    public static void main(String[] args) {
+    public static void main(String[] args)
+    {
         App app = newApp(Map.of());
         SluiceSettings settings = settings(app);
         new SluiceStack(app, stackName(settings), stackProps(app, settings), settings, catalogModel(app));
@@ -46,7 +47,8 @@ public final class SluiceApp {
     }
 
     /** The CLI passes -c values through the environment; {@code context} adds to them (tests use it). */
-    static App newApp(Map<String, Object> context) {
+    static App newApp(Map<String, Object> context)
+    {
         Map<String, Object> all = new HashMap<>(FEATURE_FLAGS);
         all.putAll(context);
         return new App(AppProps.builder().context(all).build());
@@ -57,7 +59,8 @@ public final class SluiceApp {
      * repository root, so unless context names a directory, walk up to the checkout (the directory holding
      * cdk/ and pom.xml) and use its notebooks/.
      */
-    static SluiceSettings settings(App app) {
+    static SluiceSettings settings(App app)
+    {
         ContextSettings context = new ContextSettings(app.getNode());
         SluiceSettings.Builder builder = context.builder();
         if (!context.has(ContextSettings.NOTEBOOKS_DIR)) {
@@ -75,7 +78,8 @@ public final class SluiceApp {
      * (the same naming as sluice submit's uploads), else {@code sluice-glue-jobs-<version>-glue.jar}: a key names
      * the content or, before a build, at least the version.
      */
-    static String glueJarName(String version, Optional<Path> root) {
+    static String glueJarName(String version, Optional<Path> root)
+    {
         String stem = "sluice-glue-jobs-" + (version == null || version.isBlank() ? "unknown" : version) + "-glue";
         Optional<Path> built = root.map(r -> r.resolve("glue-jobs/target/" + stem + ".jar")).filter(Files::isRegularFile);
         return built.map(jar -> io.sluice.submit.ApplicationJar.of(jar).objectName()).orElse(stem + ".jar");
@@ -85,14 +89,16 @@ public final class SluiceApp {
      * The Glue tables and registry schemas, from the contracts: {@code -c contractsDir=...}, else the
      * checkout's contracts/, else the copy packaged in the spark-app jar on the classpath.
      */
-    static CatalogModel catalogModel(App app) {
+    static CatalogModel catalogModel(App app)
+    {
         Optional<Path> dir = context(app, CONTRACTS_DIR).map(Path::of)
                 .or(() -> repositoryRoot().map(root -> root.resolve("contracts")).filter(Files::isDirectory));
         return dir.map(ContractCatalogModel::fromDirectory)
                 .orElseGet(() -> ContractCatalogModel.fromClasspath(SluiceApp.class.getClassLoader()));
     }
 
-    static Optional<Path> repositoryRoot() {
+    static Optional<Path> repositoryRoot()
+    {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.isDirectory(dir.resolve("cdk")) && Files.isRegularFile(dir.resolve("pom.xml"))) {
                 return Optional.of(dir);
@@ -101,11 +107,13 @@ public final class SluiceApp {
         return Optional.empty();
     }
 
-    public static String stackName(SluiceSettings settings) {
+    public static String stackName(SluiceSettings settings)
+    {
         return "Sluice-" + settings.envName();
     }
 
-    static StackProps stackProps(App app, SluiceSettings settings) {
+    static StackProps stackProps(App app, SluiceSettings settings)
+    {
         StackProps.Builder props = StackProps.builder()
                 .description("Sluice " + settings.envName() + ": Kinesis to Delta Lake on EMR Serverless, Glue, Athena")
                 .terminationProtection(settings.retainData());
@@ -117,7 +125,8 @@ public final class SluiceApp {
         return props.build();
     }
 
-    private static Optional<String> context(App app, String key) {
+    private static Optional<String> context(App app, String key)
+    {
         return Optional.ofNullable(app.getNode().tryGetContext(key)).map(String::valueOf).filter(s -> !s.isBlank());
     }
 }

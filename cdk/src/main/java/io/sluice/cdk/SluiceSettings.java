@@ -42,10 +42,12 @@ public record SluiceSettings(
         boolean retainData,
         Optional<String> alarmEmail,
         Optional<Path> notebooksDir,
-        String glueJarName) {
+        String glueJarName)
+        {
 
     /** How the Kinesis stream is billed and sized. */
-    public enum StreamCapacity {
+    public enum StreamCapacity
+    {
         /** Pay per GB in/out and per stream-hour; scales by itself (the default: event rates are unknown). */
         ON_DEMAND,
         /** Pay per shard-hour; cheaper for steady, known traffic. Uses {@link #shardCount()}. */
@@ -58,7 +60,8 @@ public record SluiceSettings(
             400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653);
     private static final List<String> EMR_ARCHITECTURES = List.of("ARM64", "X86_64");
 
-    public SluiceSettings {
+    public SluiceSettings
+    {
         requireNonNull(vpcId, "vpcId");
         availabilityZones = List.copyOf(availabilityZones);
         subnetIds = List.copyOf(subnetIds);
@@ -71,12 +74,14 @@ public record SluiceSettings(
     }
 
     /** Names physical resources ({@code sluice-dev-events}), so two environments can share an account. */
-    public String prefix() {
+    public String prefix()
+    {
         return "sluice-" + envName;
     }
 
     /** Glue database names may not contain '-' if Athena and Spark are to quote them the same way. */
-    public String databaseName() {
+    public String databaseName()
+    {
         return "sluice_" + envName;
     }
 
@@ -84,17 +89,20 @@ public record SluiceSettings(
      * The restricted database of bronze and quarantine, which hold every payload as received (possibly personal
      * data): the job roles use it, the analysts' policy does not name it.
      */
-    public String rawDatabaseName() {
+    public String rawDatabaseName()
+    {
         return databaseName() + "_raw";
     }
 
     /** Per environment, so one environment's jobs can neither raise nor hide another's alarms. */
-    public String metricsNamespace() {
+    public String metricsNamespace()
+    {
         return "Sluice/" + envName;
     }
 
     /** Whether the jobs run in a VPC given by context ({@code vpcId} ...) rather than one this stack builds. */
-    public boolean importsVpc() {
+    public boolean importsVpc()
+    {
         return vpcId.isPresent();
     }
 
@@ -102,7 +110,8 @@ public record SluiceSettings(
      * Small and cheap: one 24x7 streaming job on a few vCPUs, every Glue job on the smallest Spark size, data
      * deleted with the stack.
      */
-    public static Builder dev() {
+    public static Builder dev()
+    {
         return new Builder()
                 .envName("dev")
                 .streamCapacity(StreamCapacity.ON_DEMAND)
@@ -127,7 +136,8 @@ public record SluiceSettings(
      * Room to scale out and a week of stream replay; each Glue job sized as glue-jobs.conf describes it; data, keys
      * and logs survive a stack deletion.
      */
-    public static Builder prod() {
+    public static Builder prod()
+    {
         return new Builder()
                 .envName("prod")
                 .streamCapacity(StreamCapacity.ON_DEMAND)
@@ -147,7 +157,8 @@ public record SluiceSettings(
     }
 
     /** The preset for an environment name; only {@code dev} and {@code prod} exist. */
-    public static Builder preset(String envName) {
+    public static Builder preset(String envName)
+    {
         return switch (requireNonNull(envName, "envName")) {
             case "dev" -> dev();
             case "prod" -> prod();
@@ -156,7 +167,8 @@ public record SluiceSettings(
     }
 
     /** Mutable only while being built; {@link #build()} validates every field together. */
-    public static final class Builder {
+    public static final class Builder
+    {
         private String envName;
         private StreamCapacity streamCapacity = StreamCapacity.ON_DEMAND;
         private int shardCount = 1;
@@ -198,37 +210,154 @@ public record SluiceSettings(
 
         private Builder() {}
 
-        public Builder envName(String value) { this.envName = value; return this; }
-        public Builder streamCapacity(StreamCapacity value) { this.streamCapacity = value; return this; }
-        public Builder shardCount(int value) { this.shardCount = value; return this; }
-        public Builder streamRetentionHours(int value) { this.streamRetentionHours = value; return this; }
-        public Builder emrMaxVcpu(int value) { this.emrMaxVcpu = value; return this; }
-        public Builder emrMaxMemoryGb(int value) { this.emrMaxMemoryGb = value; return this; }
-        public Builder emrMaxDiskGb(int value) { this.emrMaxDiskGb = value; return this; }
-        public Builder emrIdleTimeoutMinutes(int value) { this.emrIdleTimeoutMinutes = value; return this; }
-        public Builder emrArchitecture(String value) { this.emrArchitecture = value; return this; }
-        public Builder vpcId(String value) { this.vpcId = Optional.ofNullable(value); return this; }
-        public Builder availabilityZones(List<String> value) { this.availabilityZones = value; return this; }
-        public Builder subnetIds(List<String> value) { this.subnetIds = value; return this; }
-        public Builder routeTableIds(List<String> value) { this.routeTableIds = value; return this; }
-        public Builder glueWorkerType(String value) { this.glueWorkerType = Optional.ofNullable(value); return this; }
-        public Builder glueWorkerCount(int value) { this.glueWorkerCount = Optional.of(value); return this; }
-        public Builder maintenanceSchedule(String value) { this.maintenanceSchedule = value; return this; }
-        public Builder logRetentionDays(int value) { this.logRetentionDays = value; return this; }
-        public Builder checkpointNoncurrentDays(int value) { this.checkpointNoncurrentDays = value; return this; }
-        public Builder lakeNoncurrentDays(int value) { this.lakeNoncurrentDays = value; return this; }
-        public Builder athenaResultDays(int value) { this.athenaResultDays = value; return this; }
-        public Builder athenaBytesScannedCutoff(long value) { this.athenaBytesScannedCutoff = value; return this; }
-        public Builder iteratorAgeAlarmMillis(long value) { this.iteratorAgeAlarmMillis = value; return this; }
-        public Builder quarantineAlarmPercent(double value) { this.quarantineAlarmPercent = value; return this; }
-        public Builder deleteAlarmRequestsPerHour(long value) { this.deleteAlarmRequestsPerHour = value; return this; }
-        public Builder rawRetentionDays(int value) { this.rawRetentionDays = value; return this; }
-        public Builder retainData(boolean value) { this.retainData = value; return this; }
-        public Builder alarmEmail(String value) { this.alarmEmail = Optional.ofNullable(value); return this; }
-        public Builder notebooksDir(Path value) { this.notebooksDir = Optional.ofNullable(value); return this; }
-        public Builder glueJarName(String value) { this.glueJarName = value; return this; }
+        public Builder envName(String value)
+        {
+            this.envName = value;
+            return this;
+        }
+        public Builder streamCapacity(StreamCapacity value)
+        {
+            this.streamCapacity = value;
+            return this;
+        }
+        public Builder shardCount(int value)
+        {
+            this.shardCount = value;
+            return this;
+        }
+        public Builder streamRetentionHours(int value)
+        {
+            this.streamRetentionHours = value;
+            return this;
+        }
+        public Builder emrMaxVcpu(int value)
+        {
+            this.emrMaxVcpu = value;
+            return this;
+        }
+        public Builder emrMaxMemoryGb(int value)
+        {
+            this.emrMaxMemoryGb = value;
+            return this;
+        }
+        public Builder emrMaxDiskGb(int value)
+        {
+            this.emrMaxDiskGb = value;
+            return this;
+        }
+        public Builder emrIdleTimeoutMinutes(int value)
+        {
+            this.emrIdleTimeoutMinutes = value;
+            return this;
+        }
+        public Builder emrArchitecture(String value)
+        {
+            this.emrArchitecture = value;
+            return this;
+        }
+        public Builder vpcId(String value)
+        {
+            this.vpcId = Optional.ofNullable(value);
+            return this;
+        }
+        public Builder availabilityZones(List<String> value)
+        {
+            this.availabilityZones = value;
+            return this;
+        }
+        public Builder subnetIds(List<String> value)
+        {
+            this.subnetIds = value;
+            return this;
+        }
+        public Builder routeTableIds(List<String> value)
+        {
+            this.routeTableIds = value;
+            return this;
+        }
+        public Builder glueWorkerType(String value)
+        {
+            this.glueWorkerType = Optional.ofNullable(value);
+            return this;
+        }
+        public Builder glueWorkerCount(int value)
+        {
+            this.glueWorkerCount = Optional.of(value);
+            return this;
+        }
+        public Builder maintenanceSchedule(String value)
+        {
+            this.maintenanceSchedule = value;
+            return this;
+        }
+        public Builder logRetentionDays(int value)
+        {
+            this.logRetentionDays = value;
+            return this;
+        }
+        public Builder checkpointNoncurrentDays(int value)
+        {
+            this.checkpointNoncurrentDays = value;
+            return this;
+        }
+        public Builder lakeNoncurrentDays(int value)
+        {
+            this.lakeNoncurrentDays = value;
+            return this;
+        }
+        public Builder athenaResultDays(int value)
+        {
+            this.athenaResultDays = value;
+            return this;
+        }
+        public Builder athenaBytesScannedCutoff(long value)
+        {
+            this.athenaBytesScannedCutoff = value;
+            return this;
+        }
+        public Builder iteratorAgeAlarmMillis(long value)
+        {
+            this.iteratorAgeAlarmMillis = value;
+            return this;
+        }
+        public Builder quarantineAlarmPercent(double value)
+        {
+            this.quarantineAlarmPercent = value;
+            return this;
+        }
+        public Builder deleteAlarmRequestsPerHour(long value)
+        {
+            this.deleteAlarmRequestsPerHour = value;
+            return this;
+        }
+        public Builder rawRetentionDays(int value)
+        {
+            this.rawRetentionDays = value;
+            return this;
+        }
+        public Builder retainData(boolean value)
+        {
+            this.retainData = value;
+            return this;
+        }
+        public Builder alarmEmail(String value)
+        {
+            this.alarmEmail = Optional.ofNullable(value);
+            return this;
+        }
+        public Builder notebooksDir(Path value)
+        {
+            this.notebooksDir = Optional.ofNullable(value);
+            return this;
+        }
+        public Builder glueJarName(String value)
+        {
+            this.glueJarName = value;
+            return this;
+        }
 
-        public SluiceSettings build() {
+        public SluiceSettings build()
+        {
             requireNonNull(envName, "envName");
             requireNonNull(streamCapacity, "streamCapacity");
             requireNonNull(emrArchitecture, "emrArchitecture");
@@ -292,7 +421,8 @@ public record SluiceSettings(
                     notebooksDir, glueJarName);
         }
 
-        private static void check(boolean condition, String message) {
+        private static void check(boolean condition, String message)
+        {
             if (!condition) {
                 throw new IllegalArgumentException(message);
             }

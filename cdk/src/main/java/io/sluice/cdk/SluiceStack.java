@@ -16,7 +16,8 @@ import software.constructs.Construct;
  * person or script needs to submit the streaming job and the batch jobs and to query the result. The outputs
  * {@code sluice submit --stack-outputs} reads are named by {@link StackOutputs}.
  */
-public final class SluiceStack extends Stack {
+public final class SluiceStack extends Stack
+{
 
     private final EncryptionConstruct encryption;
     private final StorageConstruct storage;
@@ -29,7 +30,8 @@ public final class SluiceStack extends Stack {
     private final AthenaConstruct athena;
     private final MonitoringConstruct monitoring;
 
-    public SluiceStack(Construct scope, String id, StackProps props, SluiceSettings settings, CatalogModel model) {
+    public SluiceStack(Construct scope, String id, StackProps props, SluiceSettings settings, CatalogModel model)
+    {
         super(scope, id, props);
         requireNonNull(settings, "settings");
         requireNonNull(model, "model");
@@ -90,18 +92,49 @@ public final class SluiceStack extends Stack {
         output("AlarmTopicArn", monitoring.topic().getTopicArn(), "Subscribe to receive alarms");
     }
 
-    private void output(String id, String value, String description) {
+    private void output(String id, String value, String description)
+    {
         CfnOutput.Builder.create(this, id).value(value).description(description).build();
     }
 
-    public EncryptionConstruct encryption() { return encryption; }
-    public StorageConstruct storage() { return storage; }
-    public NetworkConstruct network() { return network; }
-    public AccessConstruct access() { return access; }
-    public StreamConstruct stream() { return stream; }
-    public CatalogConstruct catalog() { return catalog; }
-    public EmrServerlessConstruct emr() { return emr; }
-    public GlueJobsConstruct glueJobs() { return glueJobs; }
-    public AthenaConstruct athena() { return athena; }
-    public MonitoringConstruct monitoring() { return monitoring; }
+    public EncryptionConstruct encryption()
+    {
+        return encryption;
+    }
+    public StorageConstruct storage()
+    {
+        return storage;
+    }
+    public NetworkConstruct network()
+    {
+        return network;
+    }
+    public AccessConstruct access()
+    {
+        return access;
+    }
+    public StreamConstruct stream()
+    {
+        return stream;
+    }
+    public CatalogConstruct catalog()
+    {
+        return catalog;
+    }
+    public EmrServerlessConstruct emr()
+    {
+        return emr;
+    }
+    public GlueJobsConstruct glueJobs()
+    {
+        return glueJobs;
+    }
+    public AthenaConstruct athena()
+    {
+        return athena;
+    }
+    public MonitoringConstruct monitoring()
+    {
+        return monitoring;
+    }
 }

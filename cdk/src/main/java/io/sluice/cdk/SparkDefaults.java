@@ -10,11 +10,13 @@ import java.util.TreeMap;
  * Spark settings every Sluice job needs on EMR Serverless, set as the application's {@code spark-defaults}
  * so a job submission only adds what is specific to it (class, arguments, sizes).
  */
-final class SparkDefaults {
+final class SparkDefaults
+{
 
     private SparkDefaults() {}
 
-    static Map<String, String> properties() {
+    static Map<String, String> properties()
+    {
         return new TreeMap<>(Map.of(
                 // Delta ships with the EMR release; EMR 7+ names the jar delta-spark.jar.
                 "spark.jars", String.join(",", SparkSubmitParameters.DELTA_JARS),
@@ -31,7 +33,8 @@ final class SparkDefaults {
      * What {@code sluice submit stream} sends with the default connector and sizes (a driver and two executors of
      * 2 vCPU / 8 GB, the sizes behind the cost estimate in docs/deploy.md), for submitting by hand.
      */
-    static String streamingSubmitParameters() {
+    static String streamingSubmitParameters()
+    {
         return SparkSubmitParameters.of(SourceConnector.SLUICE, JobResources.DEFAULT, Map.of());
     }
 }

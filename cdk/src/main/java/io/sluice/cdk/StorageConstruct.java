@@ -1,6 +1,5 @@
 package io.sluice.cdk;
 
-import io.sluice.lake.Lake;
 
 import static java.util.Objects.requireNonNull;
 
@@ -39,7 +38,8 @@ import software.constructs.Construct;
  *       encrypted with SSE-S3, not SSE-KMS, so this one bucket uses S3-managed keys.</li>
  * </ul>
  */
-public final class StorageConstruct extends Construct {
+public final class StorageConstruct extends Construct
+{
 
     /** Key prefixes in the lake bucket: the streaming and batch jobs and the Glue tables agree on these. */
     public static final String BRONZE_PREFIX = "bronze/";
@@ -61,7 +61,8 @@ public final class StorageConstruct extends Construct {
      * glue-jobs' shaded jar (classifier glue): the same application plus the Glue entry point, Glue's --extra-jars.
      * Its name carries the version and, when built before the synth, its digest ({@link SluiceSettings#glueJarName()}).
      */
-    public static String glueJar(SluiceSettings settings) {
+    public static String glueJar(SluiceSettings settings)
+    {
         return JARS_PREFIX + settings.glueJarName();
     }
 
@@ -81,7 +82,8 @@ public final class StorageConstruct extends Construct {
     private final Bucket artifacts;
     private final Role breakGlass;
 
-    public StorageConstruct(Construct scope, String id, SluiceSettings settings, IKey key) {
+    public StorageConstruct(Construct scope, String id, SluiceSettings settings, IKey key)
+    {
         super(scope, id);
         requireNonNull(settings, "settings");
         requireNonNull(key, "key");
@@ -205,7 +207,8 @@ public final class StorageConstruct extends Construct {
      * A bucket that holds data: KMS-encrypted with the stack's key, versioned, private, TLS 1.2+ only, access-logged.
      * The lake and the artifacts bucket differ only in their lifecycle rules.
      */
-    private Bucket.Builder dataBucket(String id, IKey key, Bucket logs, String logPrefix) {
+    private Bucket.Builder dataBucket(String id, IKey key, Bucket logs, String logPrefix)
+    {
         return Bucket.Builder.create(this, id)
                 .encryption(BucketEncryption.KMS)
                 .encryptionKey(key)
@@ -220,28 +223,34 @@ public final class StorageConstruct extends Construct {
                 .serverAccessLogsPrefix(logPrefix);
     }
 
-    public Bucket logs() {
+    public Bucket logs()
+    {
         return logs;
     }
 
-    public Bucket lake() {
+    public Bucket lake()
+    {
         return lake;
     }
 
-    public Role breakGlass() {
+    public Role breakGlass()
+    {
         return breakGlass;
     }
 
-    public Bucket artifacts() {
+    public Bucket artifacts()
+    {
         return artifacts;
     }
 
     /** {@code s3://<lake>/<prefix>}, as Spark and Glue want locations. */
-    public String lakeUri(String prefix) {
+    public String lakeUri(String prefix)
+    {
         return "s3://" + lake.getBucketName() + "/" + prefix;
     }
 
-    public String artifactsUri(String key) {
+    public String artifactsUri(String key)
+    {
         return "s3://" + artifacts.getBucketName() + "/" + key;
     }
 }

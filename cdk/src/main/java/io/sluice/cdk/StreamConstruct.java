@@ -17,11 +17,13 @@ import software.constructs.Construct;
  * The Kinesis Data Stream the CloudEvents arrive on, encrypted with the CMK. On-demand by default (no
  * capacity planning; pay per GB); provisioned with a fixed shard count when {@code streamCapacity=provisioned}.
  */
-public final class StreamConstruct extends Construct {
+public final class StreamConstruct extends Construct
+{
 
     private final Stream stream;
 
-    public StreamConstruct(Construct scope, String id, SluiceSettings settings, IKey key) {
+    public StreamConstruct(Construct scope, String id, SluiceSettings settings, IKey key)
+    {
         super(scope, id);
         requireNonNull(settings, "settings");
         requireNonNull(key, "key");
@@ -45,7 +47,8 @@ public final class StreamConstruct extends Construct {
                 .build()));
     }
 
-    public Stream stream() {
+    public Stream stream()
+    {
         return stream;
     }
 }

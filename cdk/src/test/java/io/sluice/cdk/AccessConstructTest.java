@@ -11,19 +11,22 @@ import software.amazon.awscdk.assertions.Match;
 
 /** People's policies, raw data apart, and what keeps a mistake recoverable and visible. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AccessConstructTest {
+class AccessConstructTest
+{
 
     private Synth dev;
     private List<Policies.Statement> statements;
 
     @BeforeAll
-    void synth() {
+    void synth()
+    {
         dev = Synth.dev();
         statements = Policies.all(dev);
     }
 
     @Test
-    void analystsQueryTheWorkgroupAndReadSilverAndMartsOnly() {
+    void analystsQueryTheWorkgroupAndReadSilverAndMartsOnly()
+    {
         List<Policies.Statement> analyst = Policies.ofRole(dev, "AccessAnalyst");
         assertThat(analyst).isNotEmpty();
         assertThat(analyst.stream().flatMap(s -> s.actions().stream()))
@@ -48,7 +51,8 @@ class AccessConstructTest {
     }
 
     @Test
-    void operatorStartsJobsOnThisApplicationAndPassesOnlyTheJobRoleToEmr() {
+    void operatorStartsJobsOnThisApplicationAndPassesOnlyTheJobRoleToEmr()
+    {
         List<Policies.Statement> operator = Policies.ofRole(dev, "AccessOperator");
         Policies.Statement pass = operator.stream().filter(s -> s.actions().contains("iam:PassRole")).findFirst().orElseThrow();
         assertThat(pass.resources()).singleElement().asString().matches("<EmrJobRole[0-9A-F]{8}\\.Arn>");
@@ -60,7 +64,8 @@ class AccessConstructTest {
     }
 
     @Test
-    void bronzeAndQuarantineLiveInTheRestrictedDatabase() {
+    void bronzeAndQuarantineLiveInTheRestrictedDatabase()
+    {
         dev.template().hasResourceProperties("AWS::Glue::Database", Match.objectLike(Map.of(
                 "DatabaseInput", Match.objectLike(Map.of("Name", "sluice_dev_raw")))));
         dev.template().hasResourceProperties("AWS::Glue::Table", Match.objectLike(Map.of(
@@ -73,7 +78,8 @@ class AccessConstructTest {
     }
 
     @Test
-    void theStreamingRoleDeletesOnlyDeltaLogAndCheckpointFiles() {
+    void theStreamingRoleDeletesOnlyDeltaLogAndCheckpointFiles()
+    {
         List<String> deletable = Policies.ofRole(dev, "EmrJobRole").stream()
                 .filter(s -> s.actions().stream().anyMatch(a -> a.startsWith("s3:Delete")))
                 .flatMap(s -> s.resources().stream()).toList();
@@ -82,7 +88,8 @@ class AccessConstructTest {
     }
 
     @Test
-    void onlyTheBreakGlassRoleRemovesVersionsOrChangesVersioningAndLifecycle() {
+    void onlyTheBreakGlassRoleRemovesVersionsOrChangesVersioningAndLifecycle()
+    {
         Policies.Statement deny = statements.stream()
                 .filter(s -> s.holder().startsWith("StorageLakePolicy") && "Deny".equals(s.effect())
                         && s.actions().contains("s3:DeleteObjectVersion"))
@@ -101,7 +108,8 @@ class AccessConstructTest {
     }
 
     @Test
-    void unusualDeleteVolumeOnTheLakeAlarms() {
+    void unusualDeleteVolumeOnTheLakeAlarms()
+    {
         dev.template().hasResourceProperties("AWS::S3::Bucket", Match.objectLike(Map.of(
                 "MetricsConfigurations", List.of(Map.of("Id", StorageConstruct.REQUEST_METRICS_ID)))));
         dev.template().hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
@@ -114,7 +122,8 @@ class AccessConstructTest {
     }
 
     @Test
-    void serviceGrantsAreConditionedAndJobRolesUseTheKeyOnlyThroughServices() {
+    void serviceGrantsAreConditionedAndJobRolesUseTheKeyOnlyThroughServices()
+    {
         assertThat(statements.stream().filter(Policies.Statement::allows)
                 .filter(s -> Policies.map(s.raw().get("Principal")).containsKey("Service")))
                 .isNotEmpty()
@@ -133,7 +142,8 @@ class AccessConstructTest {
     }
 
     @Test
-    void glueLogsGoToEncryptedGroupsTheStackOwns() {
+    void glueLogsGoToEncryptedGroupsTheStackOwns()
+    {
         for (String stream : List.of("output", "error")) {
             dev.template().hasResourceProperties("AWS::Logs::LogGroup", Match.objectLike(Map.of(
                     "LogGroupName", "/aws-glue/sluice-dev/" + stream,
@@ -148,14 +158,16 @@ class AccessConstructTest {
     }
 
     @Test
-    void glueJarKeyNamesItsVersionOrContent() {
+    void glueJarKeyNamesItsVersionOrContent()
+    {
         assertThat(SluiceApp.glueJarName("1.2.3", java.util.Optional.empty())).isEqualTo("sluice-glue-jobs-1.2.3-glue.jar");
         Object uri = dev.template().findOutputs("GlueJarUri", Match.anyValue()).get("GlueJarUri").get("Value");
         assertThat(Policies.render(uri)).matches("s3://<StorageArtifacts[0-9A-F]{8}>/jars/sluice-glue-jobs-.+-glue\\.jar");
     }
 
     @Test
-    void metricsNamespaceIsPerEnvironment() {
+    void metricsNamespaceIsPerEnvironment()
+    {
         dev.template().hasOutput("MetricsNamespace", Match.objectLike(Map.of("Value", "Sluice/dev")));
         assertThat(Policies.ofRole(dev, "EmrJobRole").stream().filter(s -> s.actions().contains("cloudwatch:PutMetricData")))
                 .singleElement().satisfies(s -> assertThat(s.raw().get("Condition"))

@@ -11,13 +11,15 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awscdk.assertions.Match;
 
 /** cdk-nag has no Athena rules: engine, encryption, enforcement and the scan cutoff are checked here. */
-class AthenaConstructTest {
+class AthenaConstructTest
+{
 
     @TempDir
     Path tmp;
 
     @Test
-    void workgroupUsesEngineV3EncryptsResultsWithTheCmkAndEnforcesItsSettings() throws Exception {
+    void workgroupUsesEngineV3EncryptsResultsWithTheCmkAndEnforcesItsSettings() throws Exception
+    {
         Synth dev = Synth.of(Map.of("env", "dev", "notebooksDir", tmp.resolve("absent").toString()));
         String key = dev.resources("AWS::KMS::Key").keySet().iterator().next();
         dev.template().resourceCountIs("AWS::Athena::WorkGroup", 1);
@@ -39,7 +41,8 @@ class AthenaConstructTest {
     }
 
     @Test
-    void cutoffComesFromContextAndProdIsLarger() {
+    void cutoffComesFromContextAndProdIsLarger()
+    {
         Synth custom = Synth.of(Map.of("env", "dev", "athenaBytesScannedCutoff", "1000000000",
                 "notebooksDir", tmp.toString()));
         custom.template().hasResourceProperties("AWS::Athena::WorkGroup", Match.objectLike(Map.of(
@@ -49,7 +52,8 @@ class AthenaConstructTest {
     }
 
     @Test
-    void everySqlFileInNotebooksBecomesANamedQuery() throws Exception {
+    void everySqlFileInNotebooksBecomesANamedQuery() throws Exception
+    {
         Files.writeString(tmp.resolve("serves_per_day.sql"), "SELECT event_date, count(*) FROM tennis_serves GROUP BY 1");
         Files.writeString(tmp.resolve("b_quarantine.SQL"), "SELECT * FROM quarantine LIMIT 10");
         Files.writeString(tmp.resolve("README.md"), "not a query");
@@ -66,7 +70,8 @@ class AthenaConstructTest {
     }
 
     @Test
-    void anEmptyNotebooksDirectoryGivesNoQueries() {
+    void anEmptyNotebooksDirectoryGivesNoQueries()
+    {
         Synth dev = Synth.of(Map.of("env", "dev", "notebooksDir", tmp.toString()));
         dev.template().resourceCountIs("AWS::Athena::NamedQuery", 0);
         assertThat(AthenaConstruct.sqlFiles(tmp.resolve("missing"))).isEmpty();

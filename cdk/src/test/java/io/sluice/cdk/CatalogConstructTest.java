@@ -1,6 +1,5 @@
 package io.sluice.cdk;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
@@ -12,7 +11,8 @@ import software.amazon.awscdk.assertions.Match;
 
 /** The construct, on a hand-written model; ContractCatalogModelTest covers the model built from the contracts. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CatalogConstructTest {
+class CatalogConstructTest
+{
 
     private static final CatalogModel MODEL = new CatalogModel(
             List.of(new CatalogModel.Table("tennis_serves", "silver/tennis_serves/", "Serves",
@@ -25,19 +25,22 @@ class CatalogConstructTest {
     private Synth dev;
 
     @BeforeAll
-    void synth() {
+    void synth()
+    {
         dev = Synth.of(Map.of("env", "dev"), MODEL);
     }
 
     @Test
-    void databaseNamedForTheEnvironment() {
+    void databaseNamedForTheEnvironment()
+    {
         dev.template().hasResourceProperties("AWS::Glue::Database", Map.of(
                 "CatalogId", Map.of("Ref", "AWS::AccountId"),
                 "DatabaseInput", Match.objectLike(Map.of("Name", "sluice_dev"))));
     }
 
     @Test
-    void deltaTableWithLocationColumnsAndPartitions() {
+    void deltaTableWithLocationColumnsAndPartitions()
+    {
         Map<String, Object> location = Map.of("Fn::Join", List.of("", List.of("s3://",
                 Map.of("Ref", lakeBucketId()), "/silver/tennis_serves/")));
         dev.template().hasResourceProperties("AWS::Glue::Table", Map.of(
@@ -61,7 +64,8 @@ class CatalogConstructTest {
     }
 
     @Test
-    void schemaRegistryHoldsOneBackwardCompatibleJsonSchemaPerDataset() {
+    void schemaRegistryHoldsOneBackwardCompatibleJsonSchemaPerDataset()
+    {
         dev.template().hasResourceProperties("AWS::Glue::Registry", Match.objectLike(Map.of("Name", "sluice-dev")));
         dev.template().hasResourceProperties("AWS::Glue::Schema", Map.of(
                 "Name", "tennis.serve",
@@ -73,7 +77,8 @@ class CatalogConstructTest {
     }
 
     @Test
-    void emptyModelStillGivesDatabasesAndRegistry() {
+    void emptyModelStillGivesDatabasesAndRegistry()
+    {
         Synth empty = Synth.of(Map.of("env", "dev"), CatalogModel.empty());
         // The analysts' database and the restricted one for raw payloads.
         empty.template().resourceCountIs("AWS::Glue::Database", 2);
@@ -82,7 +87,8 @@ class CatalogConstructTest {
     }
 
     @Test
-    void modelRejectsWhatGlueWouldReject() {
+    void modelRejectsWhatGlueWouldReject()
+    {
         assertThatThrownBy(() -> new CatalogModel.Column("Event-Date", "date", null)).hasMessageContaining("lower-case");
         assertThatThrownBy(() -> new CatalogModel.Table("t", "silver", "", List.of(), List.of()))
                 .hasMessageContaining("'/'");
@@ -93,12 +99,14 @@ class CatalogConstructTest {
                 .hasMessageContaining("duplicate");
     }
 
-    private String lakeBucketId() {
+    private String lakeBucketId()
+    {
         return dev.resources("AWS::S3::Bucket").keySet().stream().filter(id -> id.startsWith("StorageLake"))
                 .findFirst().orElseThrow();
     }
 
-    private String registryId() {
+    private String registryId()
+    {
         return dev.resources("AWS::Glue::Registry").keySet().iterator().next();
     }
 }

@@ -8,10 +8,12 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /** cdk.json is what makes `npx cdk synth` work offline from cdk/: guard the parts that matter. */
-class CdkJsonTest {
+class CdkJsonTest
+{
 
     @Test
-    void appRunsThisModuleInAReactorBuildWithLookupsOff() throws Exception {
+    void appRunsThisModuleInAReactorBuildWithLookupsOff() throws Exception
+    {
         JsonNode cdkJson = new ObjectMapper().readTree(Path.of("cdk.json").toFile());
         assertThat(cdkJson.path("app").asText())
                 .startsWith("mvn ")

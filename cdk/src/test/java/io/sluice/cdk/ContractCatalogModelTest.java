@@ -25,21 +25,24 @@ import org.junit.jupiter.api.TestInstance;
  * the StructType the pipeline writes, field for field, and each registry schema is the latest contract's.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ContractCatalogModelTest {
+class ContractCatalogModelTest
+{
 
     private Path contractsDir;
     private ContractRegistry registry;
     private Synth dev;
 
     @BeforeAll
-    void load() {
+    void load()
+    {
         contractsDir = SluiceApp.repositoryRoot().orElseThrow().resolve("contracts");
         registry = new ContractLoader().loadDirectory(contractsDir);
         dev = Synth.dev();
     }
 
     @Test
-    void oneGlueTablePerSilverTablePlusQuarantine() {
+    void oneGlueTablePerSilverTablePlusQuarantine()
+    {
         assertThat(registry.contractsByTable()).isNotEmpty();
         List<String> expected = new ArrayList<>(registry.contractsByTable().keySet());
         expected.add(ContractCatalogModel.QUARANTINE_TABLE);
@@ -49,7 +52,8 @@ class ContractCatalogModelTest {
     }
 
     @Test
-    void glueColumnsEqualTheSilverStructType() {
+    void glueColumnsEqualTheSilverStructType()
+    {
         Map<String, StructType> silverSchemas = SilverSchema.all(registry);
         for (String table : registry.contractsByTable().keySet()) {
             StructType schema = silverSchemas.get(table);
@@ -64,7 +68,8 @@ class ContractCatalogModelTest {
     }
 
     @Test
-    void quarantineColumnsEqualItsStructType() {
+    void quarantineColumnsEqualItsStructType()
+    {
         Map<String, Object> input = tableInput(glueTable(ContractCatalogModel.QUARANTINE_TABLE));
         assertThat(columns(input)).isEqualTo(expectedColumns(QuarantineColumns.SCHEMA, QuarantineColumns.PARTITION_COLUMNS));
         assertThat(partitionKeys(input)).containsExactly(List.of("ingest_date", "date"));
@@ -72,7 +77,8 @@ class ContractCatalogModelTest {
     }
 
     @Test
-    void columnsAndPartitionKeysTogetherAreTheWholeSchemaOnce() {
+    void columnsAndPartitionKeysTogetherAreTheWholeSchemaOnce()
+    {
         Map<String, StructType> silverSchemas = SilverSchema.all(registry);
         for (String table : registry.contractsByTable().keySet()) {
             Map<String, Object> input = tableInput(glueTable(table));
@@ -84,7 +90,8 @@ class ContractCatalogModelTest {
     }
 
     @Test
-    void registryHoldsTheLatestSchemaOfEveryDataset() throws Exception {
+    void registryHoldsTheLatestSchemaOfEveryDataset() throws Exception
+    {
         ObjectMapper json = new ObjectMapper();
         assertThat(dev.resources("AWS::Glue::Schema")).hasSameSizeAs(registry.datasets());
         for (String dataset : registry.datasets()) {
@@ -101,12 +108,14 @@ class ContractCatalogModelTest {
     }
 
     @Test
-    void classpathCopyGivesTheSameModel() {
+    void classpathCopyGivesTheSameModel()
+    {
         assertThat(ContractCatalogModel.fromClasspath(getClass().getClassLoader()))
                 .isEqualTo(ContractCatalogModel.fromDirectory(contractsDir));
     }
 
-    private static List<List<String>> expectedColumns(StructType schema, List<String> partitions) {
+    private static List<List<String>> expectedColumns(StructType schema, List<String> partitions)
+    {
         List<List<String>> out = new ArrayList<>();
         for (StructField field : schema.fields()) {
             if (!partitions.contains(field.name())) {
@@ -116,29 +125,35 @@ class ContractCatalogModelTest {
         return out;
     }
 
-    private Map<String, Object> glueTable(String name) {
+    private Map<String, Object> glueTable(String name)
+    {
         return dev.resources("AWS::Glue::Table").values().stream()
                 .filter(r -> name.equals(tableInput(r).get("Name")))
                 .findFirst().orElseThrow(() -> new AssertionError("no Glue table " + name));
     }
 
-    private static Map<String, Object> tableInput(Map<String, Object> resource) {
+    private static Map<String, Object> tableInput(Map<String, Object> resource)
+    {
         return Policies.map(Policies.props(resource).get("TableInput"));
     }
 
-    private static List<List<String>> columns(Map<String, Object> input) {
+    private static List<List<String>> columns(Map<String, Object> input)
+    {
         return nameAndType(Policies.map(input.get("StorageDescriptor")).get("Columns"));
     }
 
-    private static List<List<String>> partitionKeys(Map<String, Object> input) {
+    private static List<List<String>> partitionKeys(Map<String, Object> input)
+    {
         return nameAndType(input.get("PartitionKeys"));
     }
 
-    private static String location(Map<String, Object> input) {
+    private static String location(Map<String, Object> input)
+    {
         return Policies.render(Policies.map(input.get("StorageDescriptor")).get("Location"));
     }
 
-    private static List<List<String>> nameAndType(Object columns) {
+    private static List<List<String>> nameAndType(Object columns)
+    {
         return Policies.list(columns).stream()
                 .map(Policies::map)
                 .map(c -> List.of(String.valueOf(c.get("Name")), String.valueOf(c.get("Type"))))

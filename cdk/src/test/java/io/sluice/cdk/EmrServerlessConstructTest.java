@@ -11,17 +11,20 @@ import software.amazon.awscdk.assertions.Match;
 
 /** cdk-nag has no EMR Serverless rules: these are the security and sizing checks it would have made. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class EmrServerlessConstructTest {
+class EmrServerlessConstructTest
+{
 
     private Synth dev;
 
     @BeforeAll
-    void synth() {
+    void synth()
+    {
         dev = Synth.dev();
     }
 
     @Test
-    void sparkApplicationOnTheEmr8ReleaseWithAutoStartAndStop() {
+    void sparkApplicationOnTheEmr8ReleaseWithAutoStartAndStop()
+    {
         dev.template().resourceCountIs("AWS::EMRServerless::Application", 1);
         dev.template().hasResourceProperties("AWS::EMRServerless::Application", Match.objectLike(Map.of(
                 "Name", "sluice-dev",
@@ -34,7 +37,8 @@ class EmrServerlessConstructTest {
     }
 
     @Test
-    void logsAreEncryptedWithTheCmkInCloudWatchAndS3() {
+    void logsAreEncryptedWithTheCmkInCloudWatchAndS3()
+    {
         Map<String, Object> keyArn = Map.of("Fn::GetAtt", List.of(keyId(), "Arn"));
         dev.template().hasResourceProperties("AWS::EMRServerless::Application", Match.objectLike(Map.of(
                 "MonitoringConfiguration", Match.objectLike(Map.of(
@@ -50,7 +54,8 @@ class EmrServerlessConstructTest {
     }
 
     @Test
-    void sparkDefaultsEnableDeltaAndTheGlueCatalog() {
+    void sparkDefaultsEnableDeltaAndTheGlueCatalog()
+    {
         dev.template().hasResourceProperties("AWS::EMRServerless::Application", Match.objectLike(Map.of(
                 "RuntimeConfiguration", List.of(Map.of(
                         "Classification", "spark-defaults",
@@ -62,7 +67,8 @@ class EmrServerlessConstructTest {
     }
 
     @Test
-    void alwaysRunsInTheStacksPrivateSubnetsWithItsOwnSecurityGroup() {
+    void alwaysRunsInTheStacksPrivateSubnetsWithItsOwnSecurityGroup()
+    {
         Map<String, Map<String, Object>> subnets = dev.resources("AWS::EC2::Subnet");
         assertThat(subnets).hasSize(2);
         String group = dev.resources("AWS::EC2::SecurityGroup").entrySet().stream()
@@ -75,7 +81,8 @@ class EmrServerlessConstructTest {
     }
 
     @Test
-    void runsInAGivenVpcsSubnetsWhenContextNamesThem() {
+    void runsInAGivenVpcsSubnetsWhenContextNamesThem()
+    {
         Synth vpc = Synth.of(Map.of("env", "dev", "vpcId", "vpc-0a1b2c3d4e5f60000",
                 "availabilityZones", "eu-west-1a,eu-west-1b",
                 "subnetIds", "subnet-0a1b2c3d4e5f60001,subnet-0a1b2c3d4e5f60002",
@@ -91,7 +98,8 @@ class EmrServerlessConstructTest {
     }
 
     @Test
-    void sizesComeFromContext() {
+    void sizesComeFromContext()
+    {
         Synth big = Synth.of(Map.of("env", "dev", "emrMaxVcpu", "32", "emrMaxMemoryGb", "128",
                 "emrArchitecture", "x86_64"));
         big.template().hasResourceProperties("AWS::EMRServerless::Application", Match.objectLike(Map.of(
@@ -100,7 +108,8 @@ class EmrServerlessConstructTest {
     }
 
     @Test
-    void outputsCarryWhatStartJobRunNeeds() {
+    void outputsCarryWhatStartJobRunNeeds()
+    {
         for (String output : List.of("EmrApplicationId", "EmrJobRoleArn", "EmrLogGroup", "ApplicationJarUri",
                 "StreamingSparkSubmitParameters", "StreamName", "StreamArn", "LakeBucketName", "SilverUri",
                 "CheckpointsUri", "QuarantineUri", "ArtifactsBucketName", "GlueDatabase", "GlueJobNames",
@@ -114,11 +123,13 @@ class EmrServerlessConstructTest {
                 "Value", Match.stringLikeRegexp("--class io\\.sluice\\.cli\\.SluiceMain .*spark\\.executor\\.instances=2"))));
     }
 
-    private String keyId() {
+    private String keyId()
+    {
         return logicalId("AWS::KMS::Key");
     }
 
-    private String logicalId(String type) {
+    private String logicalId(String type)
+    {
         Map<String, Map<String, Object>> resources = dev.resources(type);
         assertThat(resources).hasSize(1);
         return resources.keySet().iterator().next();

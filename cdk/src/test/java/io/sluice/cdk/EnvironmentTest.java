@@ -11,7 +11,8 @@ import software.amazon.awscdk.assertions.Match;
 
 /** dev and prod differ in size, retention and what survives a stack deletion. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class EnvironmentTest {
+class EnvironmentTest
+{
 
     // Every resource that holds data or keeps it readable.
     private static final List<String> DATA_TYPES = List.of("AWS::S3::Bucket", "AWS::KMS::Key", "AWS::Kinesis::Stream",
@@ -21,13 +22,15 @@ class EnvironmentTest {
     private Synth prod;
 
     @BeforeAll
-    void synth() {
+    void synth()
+    {
         dev = Synth.dev();
         prod = Synth.prod();
     }
 
     @Test
-    void prodRetainsDataAndKeys() {
+    void prodRetainsDataAndKeys()
+    {
         for (String type : DATA_TYPES) {
             assertThat(prod.resources(type)).as(type).isNotEmpty();
             assertThat(prod.resources(type).values()).as(type).allSatisfy(r -> {
@@ -39,7 +42,8 @@ class EnvironmentTest {
     }
 
     @Test
-    void devCanBeDestroyed() {
+    void devCanBeDestroyed()
+    {
         for (String type : DATA_TYPES) {
             assertThat(dev.resources(type).values()).as(type)
                     .allSatisfy(r -> assertThat(r).containsEntry("DeletionPolicy", "Delete"));
@@ -50,7 +54,8 @@ class EnvironmentTest {
     }
 
     @Test
-    void prodIsLargerAndKeepsMoreHistory() {
+    void prodIsLargerAndKeepsMoreHistory()
+    {
         prod.template().hasResourceProperties("AWS::Kinesis::Stream", Match.objectLike(Map.of(
                 "Name", "sluice-prod-events", "RetentionPeriodHours", 168)));
         prod.template().hasResourceProperties("AWS::EMRServerless::Application", Match.objectLike(Map.of(
@@ -64,14 +69,16 @@ class EnvironmentTest {
     }
 
     @Test
-    void prodTreatsASilentStreamAsAnOutage() {
+    void prodTreatsASilentStreamAsAnOutage()
+    {
         prod.template().hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
                 "AlarmName", "sluice-prod-stream-iterator-age",
                 "TreatMissingData", "breaching")));
     }
 
     @Test
-    void keyRotatesInBothEnvironments() {
+    void keyRotatesInBothEnvironments()
+    {
         for (Synth synth : List.of(dev, prod)) {
             synth.template().resourceCountIs("AWS::KMS::Key", 1);
             synth.template().hasResourceProperties("AWS::KMS::Key", Match.objectLike(Map.of(
@@ -81,7 +88,8 @@ class EnvironmentTest {
     }
 
     @Test
-    void suppressionsAreNeverStackWide() {
+    void suppressionsAreNeverStackWide()
+    {
         for (Synth synth : List.of(dev, prod)) {
             Map<String, Object> template = Policies.map(synth.template().toJSON());
             assertThat(Policies.map(template.get("Metadata"))).doesNotContainKey("cdk_nag");

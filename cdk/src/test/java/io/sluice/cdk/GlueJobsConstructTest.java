@@ -14,17 +14,20 @@ import org.junit.jupiter.api.TestInstance;
 import software.amazon.awscdk.assertions.Match;
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class GlueJobsConstructTest {
+class GlueJobsConstructTest
+{
 
     private Synth dev;
 
     @BeforeAll
-    void synth() {
+    void synth()
+    {
         dev = Synth.dev();
     }
 
     @Test
-    void oneGlue6SparkJobPerCommandRunningTheEntryPointFromTheGlueJar() {
+    void oneGlue6SparkJobPerCommandRunningTheEntryPointFromTheGlueJar()
+    {
         dev.template().resourceCountIs("AWS::Glue::Job", 3);
         for (GlueJobDefinition definition : GlueJobDefinitions.load().values()) {
             String command = definition.command();
@@ -56,7 +59,8 @@ class GlueJobsConstructTest {
     }
 
     @Test
-    void everyArgumentOfTheDefinitionIsDeployedAndTheDeploymentNamesItsResources() {
+    void everyArgumentOfTheDefinitionIsDeployedAndTheDeploymentNamesItsResources()
+    {
         for (GlueJobDefinition definition : GlueJobDefinitions.load().values()) {
             Map<String, Object> job = dev.resources("AWS::Glue::Job").values().stream()
                     .map(Policies::props)
@@ -70,7 +74,8 @@ class GlueJobsConstructTest {
     }
 
     @Test
-    void prodSizesEachJobAsTheDefinitionsSay() {
+    void prodSizesEachJobAsTheDefinitionsSay()
+    {
         Synth prod = Synth.prod();
         for (GlueJobDefinition definition : GlueJobDefinitions.load().values()) {
             prod.template().hasResourceProperties("AWS::Glue::Job", Match.objectLike(Map.of(
@@ -82,7 +87,8 @@ class GlueJobsConstructTest {
     }
 
     @Test
-    void workersComeFromContext() {
+    void workersComeFromContext()
+    {
         Synth big = Synth.of(Map.of("env", "dev", "glueWorkerType", "G.2X", "glueWorkerCount", "6"));
         big.template().allResourcesProperties("AWS::Glue::Job", Match.objectLike(Map.of(
                 "WorkerType", "G.2X", "NumberOfWorkers", 6)));
@@ -97,7 +103,8 @@ class GlueJobsConstructTest {
     }
 
     @Test
-    void securityConfigurationEncryptsS3AndLogsWithTheCmkAndBookmarksAreOff() {
+    void securityConfigurationEncryptsS3AndLogsWithTheCmkAndBookmarksAreOff()
+    {
         String key = dev.resources("AWS::KMS::Key").keySet().iterator().next();
         Map<String, Object> keyArn = Map.of("Fn::GetAtt", List.of(key, "Arn"));
         dev.template().hasResourceProperties("AWS::Glue::SecurityConfiguration", Map.of(
@@ -110,7 +117,8 @@ class GlueJobsConstructTest {
     }
 
     @Test
-    void maintenanceRunsOnASchedule() {
+    void maintenanceRunsOnASchedule()
+    {
         dev.template().hasResourceProperties("AWS::Glue::Trigger", Map.of(
                 "Name", "sluice-dev-maintain-schedule",
                 "Description", Match.anyValue(),
@@ -123,7 +131,8 @@ class GlueJobsConstructTest {
     }
 
     @Test
-    void launcherScriptInTheRepositoryDelegatesToTheEntryPoint() throws Exception {
+    void launcherScriptInTheRepositoryDelegatesToTheEntryPoint() throws Exception
+    {
         Path script = Path.of("glue", GlueJobsConstruct.LAUNCHER_CLASS + ".scala");
         assertThat(Files.readString(script))
                 .contains("object " + GlueJobsConstruct.LAUNCHER_CLASS)

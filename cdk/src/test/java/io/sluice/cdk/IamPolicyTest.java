@@ -13,7 +13,8 @@ import software.amazon.awscdk.assertions.Match;
 
 /** Least privilege, checked over every policy document in the template rather than one role at a time. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class IamPolicyTest {
+class IamPolicyTest
+{
 
     // Actions that read or write data (objects, records, rows, keys, log events, messages).
     private static final Pattern DATA_ACTION = Pattern.compile(
@@ -34,13 +35,15 @@ class IamPolicyTest {
     private List<Policies.Statement> statements;
 
     @BeforeAll
-    void synth() {
+    void synth()
+    {
         dev = Synth.dev();
         statements = Policies.all(dev);
     }
 
     @Test
-    void walksEveryKindOfPolicy() {
+    void walksEveryKindOfPolicy()
+    {
         assertThat(statements).extracting(Policies.Statement::holder)
                 .anyMatch(h -> h.startsWith("EmrJobRole"))
                 .anyMatch(h -> h.startsWith("GlueJobRole"))
@@ -53,7 +56,8 @@ class IamPolicyTest {
     }
 
     @Test
-    void noIdentityOrResourcePolicyGrantsDataActionsOnStar() {
+    void noIdentityOrResourcePolicyGrantsDataActionsOnStar()
+    {
         // Key policies are the one place "*" is right: there it means "this key" (AWS's documented form).
         List<Policies.Statement> checked = statements.stream()
                 .filter(Policies.Statement::allows)
@@ -75,7 +79,8 @@ class IamPolicyTest {
     }
 
     @Test
-    void noAllowUsesAServiceWideActionWildcard() {
+    void noAllowUsesAServiceWideActionWildcard()
+    {
         assertThat(statements.stream().filter(Policies.Statement::allows)
                 .filter(s -> !s.holder().startsWith("EncryptionKey"))
                 .flatMap(s -> s.actions().stream()))
@@ -83,7 +88,8 @@ class IamPolicyTest {
     }
 
     @Test
-    void emrJobRoleReadsOnlyThisStreamAndNeverWritesIt() {
+    void emrJobRoleReadsOnlyThisStreamAndNeverWritesIt()
+    {
         List<Policies.Statement> emr = Policies.ofRole(dev, "EmrJobRole");
         List<Policies.Statement> kinesis = emr.stream()
                 .filter(s -> s.actions().stream().anyMatch(a -> a.startsWith("kinesis:"))).toList();
@@ -97,7 +103,8 @@ class IamPolicyTest {
     }
 
     @Test
-    void jobRolesTouchOnlyTheirOwnPrefixesDatabaseKeyAndLogs() {
+    void jobRolesTouchOnlyTheirOwnPrefixesDatabaseKeyAndLogs()
+    {
         for (String role : List.of("EmrJobRole", "GlueJobRole")) {
             for (Policies.Statement s : statements.stream().filter(s -> s.holder().startsWith(role)).toList()) {
                 for (String r : s.resources()) {
@@ -123,13 +130,15 @@ class IamPolicyTest {
     }
 
     @Test
-    void logGroupWildcardIsOnlyForDescribeLogGroups() {
+    void logGroupWildcardIsOnlyForDescribeLogGroups()
+    {
         assertThat(statements.stream().filter(s -> s.resources().stream().anyMatch(r -> r.endsWith("log-group:*"))))
                 .allSatisfy(s -> assertThat(s.actions()).containsExactly("logs:DescribeLogGroups"));
     }
 
     @Test
-    void rolesAreAssumableOnlyByTheirServiceFromThisAccount() {
+    void rolesAreAssumableOnlyByTheirServiceFromThisAccount()
+    {
         dev.template().hasResourceProperties("AWS::IAM::Role", Match.objectLike(Map.of(
                 "RoleName", "sluice-dev-emr-job",
                 "AssumeRolePolicyDocument", Map.of("Statement", List.of(Match.objectLike(Map.of(
@@ -153,7 +162,8 @@ class IamPolicyTest {
     }
 
     @Test
-    void keyPolicyLetsServicesUseTheKeyOnlyForThisAccountAndItsLogGroups() {
+    void keyPolicyLetsServicesUseTheKeyOnlyForThisAccountAndItsLogGroups()
+    {
         List<Policies.Statement> key = statements.stream().filter(s -> s.holder().startsWith("EncryptionKey")).toList();
         assertThat(key).extracting(Policies.Statement::sid).contains("AllowCloudWatchLogs",
                 "AllowPublishToEncryptedTopicBycloudwatch", "AllowPublishToEncryptedTopicByevents");

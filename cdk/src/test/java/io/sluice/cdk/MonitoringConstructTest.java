@@ -10,17 +10,20 @@ import org.junit.jupiter.api.TestInstance;
 import software.amazon.awscdk.assertions.Match;
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MonitoringConstructTest {
+class MonitoringConstructTest
+{
 
     private Synth dev;
 
     @BeforeAll
-    void synth() {
+    void synth()
+    {
         dev = Synth.dev();
     }
 
     @Test
-    void alarmTopicIsEncryptedWithTheCmkAndTlsOnly() {
+    void alarmTopicIsEncryptedWithTheCmkAndTlsOnly()
+    {
         String key = dev.resources("AWS::KMS::Key").keySet().iterator().next();
         dev.template().hasResourceProperties("AWS::SNS::Topic", Match.objectLike(Map.of(
                 "TopicName", "sluice-dev-alarms",
@@ -33,7 +36,8 @@ class MonitoringConstructTest {
     }
 
     @Test
-    void iteratorAgeAlarm() {
+    void iteratorAgeAlarm()
+    {
         dev.template().hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
                 "AlarmName", "sluice-dev-stream-iterator-age",
                 "Namespace", "AWS/Kinesis",
@@ -46,7 +50,8 @@ class MonitoringConstructTest {
     }
 
     @Test
-    void jobFailureAlarmsCountEventBridgeMatches() {
+    void jobFailureAlarmsCountEventBridgeMatches()
+    {
         dev.template().hasResourceProperties("AWS::Events::Rule", Match.objectLike(Map.of(
                 "Name", "sluice-dev-emr-job-failed",
                 "EventPattern", Map.of(
@@ -80,7 +85,8 @@ class MonitoringConstructTest {
     }
 
     @Test
-    void quarantineRateIsMetricMathOverTheJobsMetrics() {
+    void quarantineRateIsMetricMathOverTheJobsMetrics()
+    {
         dev.template().hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
                 "AlarmName", "sluice-dev-quarantine-rate",
                 "Threshold", 1,
@@ -100,7 +106,8 @@ class MonitoringConstructTest {
     }
 
     @Test
-    void everyAlarmNotifiesTheTopicAndThereIsADashboard() {
+    void everyAlarmNotifiesTheTopicAndThereIsADashboard()
+    {
         assertThat(dev.resources("AWS::CloudWatch::Alarm")).hasSize(5);
         dev.template().allResourcesProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
                 "AlarmActions", List.of(Map.of("Ref", topicId())),
@@ -110,7 +117,8 @@ class MonitoringConstructTest {
     }
 
     @Test
-    void alarmEmailFromContextSubscribes() {
+    void alarmEmailFromContextSubscribes()
+    {
         Synth withEmail = Synth.of(Map.of("env", "dev", "alarmEmail", "oncall@example.com"));
         withEmail.template().hasResourceProperties("AWS::SNS::Subscription", Map.of(
                 "Protocol", "email",
@@ -119,15 +127,18 @@ class MonitoringConstructTest {
         dev.template().resourceCountIs("AWS::SNS::Subscription", 0);
     }
 
-    private String topicId() {
+    private String topicId()
+    {
         return dev.resources("AWS::SNS::Topic").keySet().iterator().next();
     }
 
-    private String emrId() {
+    private String emrId()
+    {
         return dev.resources("AWS::EMRServerless::Application").keySet().iterator().next();
     }
 
-    private String streamId() {
+    private String streamId()
+    {
         return dev.resources("AWS::Kinesis::Stream").keySet().iterator().next();
     }
 }

@@ -9,11 +9,13 @@ import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.cxapi.SynthesisMessage;
 
 /** The AwsSolutions pack finds nothing unsuppressed, in either environment. */
-class NagComplianceTest {
+class NagComplianceTest
+{
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
-    void noUnsuppressedAwsSolutionsErrorsOrWarnings(String env) {
+    void noUnsuppressedAwsSolutionsErrorsOrWarnings(String env)
+    {
         // Data messages carry the rule id and why; they are what a failing build should show.
         Synth synth = Synth.of(Map.of("env", env));
         assertThat(synth.annotations().findError("*", Match.stringLikeRegexp("AwsSolutions-.*")))
@@ -26,7 +28,8 @@ class NagComplianceTest {
 
     // Annotations.find* still hands out SynthesisMessage, deprecated in favour of nothing yet.
     @SuppressWarnings("deprecation")
-    static String describe(SynthesisMessage message) {
+    static String describe(SynthesisMessage message)
+    {
         return message.getId() + " " + message.getEntry().getData();
     }
 }

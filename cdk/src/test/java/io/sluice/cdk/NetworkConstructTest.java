@@ -24,7 +24,8 @@ import software.amazon.awscdk.assertions.Match;
  * security groups, endpoint policies on this stack's resources, and EMR Serverless and Glue placed in it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class NetworkConstructTest {
+class NetworkConstructTest
+{
 
     private static final Pattern SDK_SERVICE = Pattern.compile("import software\\.amazon\\.awssdk\\.services\\.([a-z0-9]+)\\.");
     /** AWS SDK v2 service modules and the VPC endpoint service they call. */
@@ -45,7 +46,8 @@ class NetworkConstructTest {
     private Set<String> endpoints;
 
     @BeforeAll
-    void synth() {
+    void synth()
+    {
         dev = Synth.dev();
         endpoints = new TreeSet<>();
         dev.resources("AWS::EC2::VPCEndpoint").values().forEach(r -> {
@@ -61,7 +63,8 @@ class NetworkConstructTest {
      * fails here, naming the service, instead of failing a deployment.
      */
     @Test
-    void everyServiceTheCodeCallsHasAnEndpoint() {
+    void everyServiceTheCodeCallsHasAnEndpoint()
+    {
         Map<String, String> needed = servicesCalledByTheJobs();
         assertThat(needed).containsKeys("kinesis-streams", "sts", "monitoring", "s3", "glue");
         for (Map.Entry<String, String> service : needed.entrySet()) {
@@ -74,7 +77,8 @@ class NetworkConstructTest {
         assertThat(endpoints).contains("logs", "kms");
     }
 
-    static Map<String, String> servicesCalledByTheJobs() {
+    static Map<String, String> servicesCalledByTheJobs()
+    {
         Path root = SluiceApp.repositoryRoot().orElseThrow();
         Path sources = root.resolve("spark-app/src/main/java");
         Map<String, String> needed = new TreeMap<>();
@@ -111,7 +115,8 @@ class NetworkConstructTest {
     }
 
     @Test
-    void privateSubnetsWithoutAnyRouteToTheInternet() {
+    void privateSubnetsWithoutAnyRouteToTheInternet()
+    {
         dev.template().resourceCountIs("AWS::EC2::VPC", 1);
         dev.template().resourceCountIs("AWS::EC2::InternetGateway", 0);
         dev.template().resourceCountIs("AWS::EC2::NatGateway", 0);
@@ -124,7 +129,8 @@ class NetworkConstructTest {
     }
 
     @Test
-    void s3IsAGatewayTheOthersInterfacesWithPrivateDnsBehindTheEndpointGroup() {
+    void s3IsAGatewayTheOthersInterfacesWithPrivateDnsBehindTheEndpointGroup()
+    {
         dev.template().hasResourceProperties("AWS::EC2::VPCEndpoint", Match.objectLike(Map.of(
                 "VpcEndpointType", "Gateway",
                 "ServiceName", Match.objectLike(Map.of("Fn::Join", Match.arrayWith(List.of(
@@ -143,7 +149,8 @@ class NetworkConstructTest {
     }
 
     @Test
-    void securityGroupsAllowOnlyHttpsOutAndGlueWorkersToEachOther() {
+    void securityGroupsAllowOnlyHttpsOutAndGlueWorkersToEachOther()
+    {
         for (Map<String, Object> group : dev.resources("AWS::EC2::SecurityGroup").values()) {
             Map<String, Object> props = Policies.props(group);
             for (Object rule : Policies.list(props.get("SecurityGroupEgress"))) {
@@ -182,7 +189,8 @@ class NetworkConstructTest {
     }
 
     @Test
-    void endpointPoliciesNameOnlyThisStacksResourcesForThisAccount() {
+    void endpointPoliciesNameOnlyThisStacksResourcesForThisAccount()
+    {
         for (Map<String, Object> endpoint : dev.resources("AWS::EC2::VPCEndpoint").values()) {
             Map<String, Object> props = Policies.props(endpoint);
             String service = Policies.render(props.get("ServiceName"));
@@ -208,7 +216,8 @@ class NetworkConstructTest {
     }
 
     @Test
-    void glueJobsRunInTheVpcThroughANetworkConnection() {
+    void glueJobsRunInTheVpcThroughANetworkConnection()
+    {
         String glue = groupId("sluice-dev-glue");
         dev.template().hasResourceProperties("AWS::Glue::Connection", Match.objectLike(Map.of(
                 "ConnectionInput", Match.objectLike(Map.of(
@@ -221,7 +230,8 @@ class NetworkConstructTest {
                 "Connections", Map.of("Connections", List.of("sluice-dev-network")))));
     }
 
-    private String groupId(String name) {
+    private String groupId(String name)
+    {
         return dev.resources("AWS::EC2::SecurityGroup").entrySet().stream()
                 .filter(e -> name.equals(Policies.props(e.getValue()).get("GroupName")))
                 .map(Map.Entry::getKey).findFirst().orElseThrow(() -> new AssertionError("no security group " + name));

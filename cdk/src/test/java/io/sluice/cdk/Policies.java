@@ -6,16 +6,20 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /** Reads IAM policy statements out of a synthesized template, whatever resource holds them. */
-final class Policies {
+final class Policies
+{
 
     /** One statement with where it came from, its actions and its resources rendered as text. */
     record Statement(String holder, String sid, String effect, List<String> actions, List<String> resources,
-                     Map<String, Object> raw) {
-        boolean allows() {
+                     Map<String, Object> raw)
+                     {
+        boolean allows()
+        {
             return "Allow".equals(effect);
         }
 
-        boolean hasCondition() {
+        boolean hasCondition()
+        {
             return raw.containsKey("Condition");
         }
     }
@@ -27,7 +31,8 @@ final class Policies {
      * AWS::IAM::Policy/ManagedPolicy, bucket, topic, key and VPC endpoint policies. Trust policies are left out (their
      * resource is the role itself), and so is nothing else.
      */
-    static List<Statement> all(Synth synth) {
+    static List<Statement> all(Synth synth)
+    {
         List<Statement> out = new ArrayList<>();
         synth.resources("AWS::IAM::Role").forEach((id, r) -> {
             for (Object policy : list(props(r).get("Policies"))) {
@@ -45,11 +50,13 @@ final class Policies {
     }
 
     /** Identity policies only: what the job roles may do. */
-    static List<Statement> ofRole(Synth synth, String roleLogicalIdPrefix) {
+    static List<Statement> ofRole(Synth synth, String roleLogicalIdPrefix)
+    {
         return all(synth).stream().filter(s -> s.holder().startsWith(roleLogicalIdPrefix)).toList();
     }
 
-    private static void add(List<Statement> out, String holder, Map<String, Object> document) {
+    private static void add(List<Statement> out, String holder, Map<String, Object> document)
+    {
         for (Object s : list(document.get("Statement"))) {
             Map<String, Object> statement = map(s);
             out.add(new Statement(holder, String.valueOf(statement.get("Sid")), String.valueOf(statement.get("Effect")),
@@ -60,7 +67,8 @@ final class Policies {
     }
 
     /** A resource as text: {@code Fn::Join} joined, {@code Ref} as {@code <Id>}, {@code Fn::GetAtt} as {@code <Id.Attr>}. */
-    static String render(Object value) {
+    static String render(Object value)
+    {
         if (value instanceof String s) {
             return s;
         }
@@ -79,17 +87,20 @@ final class Policies {
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> props(Map<String, Object> resource) {
+    static Map<String, Object> props(Map<String, Object> resource)
+    {
         return (Map<String, Object>) resource.getOrDefault("Properties", Map.of());
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> map(Object value) {
+    static Map<String, Object> map(Object value)
+    {
         return value == null ? Map.of() : (Map<String, Object>) value;
     }
 
     @SuppressWarnings("unchecked")
-    static List<Object> list(Object value) {
+    static List<Object> list(Object value)
+    {
         if (value == null) {
             return List.of();
         }

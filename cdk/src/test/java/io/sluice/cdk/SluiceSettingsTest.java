@@ -9,10 +9,12 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
 
-class SluiceSettingsTest {
+class SluiceSettingsTest
+{
 
     @Test
-    void presets() {
+    void presets()
+    {
         SluiceSettings dev = SluiceSettings.dev().build();
         assertThat(dev.prefix()).isEqualTo("sluice-dev");
         assertThat(dev.databaseName()).isEqualTo("sluice_dev");
@@ -25,7 +27,8 @@ class SluiceSettingsTest {
     }
 
     @Test
-    void buildValidates() {
+    void buildValidates()
+    {
         assertThatThrownBy(() -> SluiceSettings.dev().emrMaxMemoryGb(1000).build()).hasMessageContaining("GB per vCPU");
         assertThatThrownBy(() -> SluiceSettings.dev().emrMaxVcpu(1).emrMaxMemoryGb(4).build()).hasMessageContaining("emrMaxVcpu");
         assertThatThrownBy(() -> SluiceSettings.dev().subnetIds(List.of("subnet-1")).build())
@@ -47,7 +50,8 @@ class SluiceSettingsTest {
     }
 
     @Test
-    void contextOverridesThePreset() {
+    void contextOverridesThePreset()
+    {
         App app = new App(AppProps.builder().context(Map.of(
                 "env", "prod",
                 "streamCapacity", "provisioned",
@@ -72,7 +76,8 @@ class SluiceSettingsTest {
     }
 
     @Test
-    void badContextValuesNameTheKey() {
+    void badContextValuesNameTheKey()
+    {
         App app = new App(AppProps.builder().context(Map.of("shardCount", "many")).build());
         assertThatThrownBy(() -> new ContextSettings(app.getNode()).read()).hasMessageContaining("shardCount=many");
     }

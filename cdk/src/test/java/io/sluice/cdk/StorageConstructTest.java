@@ -10,17 +10,20 @@ import org.junit.jupiter.api.TestInstance;
 import software.amazon.awscdk.assertions.Match;
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class StorageConstructTest {
+class StorageConstructTest
+{
 
     private Synth dev;
 
     @BeforeAll
-    void synth() {
+    void synth()
+    {
         dev = Synth.dev();
     }
 
     @Test
-    void threeBucketsAllBlockPublicAccess() {
+    void threeBucketsAllBlockPublicAccess()
+    {
         Map<String, Map<String, Object>> buckets = dev.resources("AWS::S3::Bucket");
         assertThat(buckets).hasSize(3);
         dev.template().allResourcesProperties("AWS::S3::Bucket", Map.of(
@@ -32,7 +35,8 @@ class StorageConstructTest {
     }
 
     @Test
-    void everyBucketPolicyDeniesNonTlsAndOldTls() {
+    void everyBucketPolicyDeniesNonTlsAndOldTls()
+    {
         Map<String, Map<String, Object>> policies = dev.resources("AWS::S3::BucketPolicy");
         assertThat(policies).hasSize(3);
         dev.template().allResourcesProperties("AWS::S3::BucketPolicy", Map.of(
@@ -48,7 +52,8 @@ class StorageConstructTest {
     }
 
     @Test
-    void dataBucketsUseTheCmkAndAreVersionedAndLogged() {
+    void dataBucketsUseTheCmkAndAreVersionedAndLogged()
+    {
         Map<String, Object> kms = Map.of("ServerSideEncryptionConfiguration", List.of(Map.of(
                 "BucketKeyEnabled", true,
                 "ServerSideEncryptionByDefault", Map.of(
@@ -63,7 +68,8 @@ class StorageConstructTest {
     }
 
     @Test
-    void logsBucketIsSseS3BecauseAccessLogDeliveryCannotUseKms() {
+    void logsBucketIsSseS3BecauseAccessLogDeliveryCannotUseKms()
+    {
         dev.template().hasResourceProperties("AWS::S3::Bucket", Match.objectLike(Map.of(
                 "BucketEncryption", Map.of("ServerSideEncryptionConfiguration", List.of(Map.of(
                         "ServerSideEncryptionByDefault", Map.of("SSEAlgorithm", "AES256")))),
@@ -72,7 +78,8 @@ class StorageConstructTest {
     }
 
     @Test
-    void lifecycleExpiresOldCheckpointsAndOldDataVersionsButNotCurrentData() {
+    void lifecycleExpiresOldCheckpointsAndOldDataVersionsButNotCurrentData()
+    {
         dev.template().hasResourceProperties("AWS::S3::Bucket", Match.objectLike(Map.of(
                 "LifecycleConfiguration", Map.of("Rules", List.of(
                         Match.objectLike(Map.of(
@@ -87,7 +94,8 @@ class StorageConstructTest {
     }
 
     @Test
-    void devBucketsCanBeDestroyed() {
+    void devBucketsCanBeDestroyed()
+    {
         assertThat(dev.resources("AWS::S3::Bucket").values())
                 .allSatisfy(bucket -> assertThat(bucket).containsEntry("DeletionPolicy", "Delete"));
     }

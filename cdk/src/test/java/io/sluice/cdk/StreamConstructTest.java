@@ -7,10 +7,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Match;
 
-class StreamConstructTest {
+class StreamConstructTest
+{
 
     @Test
-    void devStreamIsOnDemandAndEncryptedWithTheCmk() {
+    void devStreamIsOnDemandAndEncryptedWithTheCmk()
+    {
         Synth dev = Synth.dev();
         dev.template().resourceCountIs("AWS::Kinesis::Stream", 1);
         dev.template().hasResourceProperties("AWS::Kinesis::Stream", Map.of(
@@ -24,7 +26,8 @@ class StreamConstructTest {
     }
 
     @Test
-    void provisionedCapacityComesFromContext() {
+    void provisionedCapacityComesFromContext()
+    {
         Synth provisioned = Synth.of(Map.of("env", "dev", "streamCapacity", "provisioned", "shardCount", "3"));
         provisioned.template().hasResourceProperties("AWS::Kinesis::Stream", Map.of(
                 "ShardCount", 3,

@@ -8,23 +8,28 @@ import software.amazon.awscdk.assertions.Annotations;
 import software.amazon.awscdk.assertions.Template;
 
 /** A synthesized Sluice stack for assertions: the app's own wiring, with the AwsSolutions pack applied. */
-record Synth(SluiceStack stack, Template template, Annotations annotations) {
+record Synth(SluiceStack stack, Template template, Annotations annotations)
+{
 
-    static Synth dev() {
+    static Synth dev()
+    {
         return of(Map.of("env", "dev"));
     }
 
-    static Synth prod() {
+    static Synth prod()
+    {
         return of(Map.of("env", "prod"));
     }
 
     /** Same path as {@link SluiceApp#main}: settings from context, then the stack, then the nag pack. */
     /** With the repository's contracts, as {@code cdk synth} would. */
-    static Synth of(Map<String, Object> context) {
+    static Synth of(Map<String, Object> context)
+    {
         return of(context, null);
     }
 
-    static Synth of(Map<String, Object> context, CatalogModel explicitModel) {
+    static Synth of(Map<String, Object> context, CatalogModel explicitModel)
+    {
         App app = SluiceApp.newApp(context);
         CatalogModel model = explicitModel != null ? explicitModel : SluiceApp.catalogModel(app);
         // As SluiceApp names the Glue jar, but never from a jar some earlier build left behind.
@@ -38,7 +43,8 @@ record Synth(SluiceStack stack, Template template, Annotations annotations) {
         return new Synth(stack, template, Annotations.fromStack(stack));
     }
 
-    Map<String, Map<String, Object>> resources(String type) {
+    Map<String, Map<String, Object>> resources(String type)
+    {
         return template.findResources(type);
     }
 }

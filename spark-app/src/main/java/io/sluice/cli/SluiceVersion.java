@@ -1,6 +1,5 @@
 package io.sluice.cli;
 
-import io.sluice.lake.Lake;
 
 
 import picocli.CommandLine;

@@ -99,7 +99,8 @@ final class NotebookRunner
             ObjectNode document = (ObjectNode) JSON.readTree(notebook.toFile());
             Map<String, QueryResult> results = new HashMap<>();
             StringBuilder html = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>%s</title><style>%s</style></head><body>"
-                    .formatted(escape(notebook.getFileName().toString()), "body{font-family:sans-serif;max-width:60em;margin:auto}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;font-size:90%}pre{background:#f6f6f6;padding:6px}"));
+                    .formatted(escape(notebook.getFileName().toString()), "body{font-family:sans-serif;max-width:60em;margin:auto}table{border-collapse:collapse}"
+                            + "td,th{border:1px solid #ccc;padding:2px 6px;font-size:90%}pre{background:#f6f6f6;padding:6px}"));
             int index = 0;
             for (JsonNode node : document.withArray("cells")) {
                 ObjectNode cell = (ObjectNode) node;
