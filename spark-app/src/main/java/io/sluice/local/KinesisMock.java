@@ -139,7 +139,7 @@ public final class KinesisMock
                     throw e;
                 }
                 // Most likely another process took one of the ports between probing and binding: try new ones.
-                log.warn("Kinesis mock did not start (attempt {} of {}): {}", attempt, START_ATTEMPTS, e.getMessage());
+                log.info("Kinesis mock did not start (attempt {} of {}): {}", attempt, START_ATTEMPTS, e.getMessage());
                 if (failure == null) {
                     failure = e;
                 }
