@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 @Command(name = "kinesis-mock", mixinStandardHelpOptions = true,
-        description = {"Run the local Kinesis mock (npm kinesis-local) in the foreground on 127.0.0.1 until Ctrl-C.",
+        description = {"Run the local Kinesis stand-in (npm kinesalite) in the foreground on 127.0.0.1 until Ctrl-C.",
                 "The default configuration (source.endpoint) points at it, so `sluice produce` and `sluice stream` need no flags."},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:stopped", "1:could not start (port in use, node or npm packages missing)", "2:bad command line"})

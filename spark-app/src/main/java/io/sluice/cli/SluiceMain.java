@@ -24,6 +24,11 @@ public final class SluiceMain
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    // Read by bin/sluice before the JVM starts (it picks the log level); declared here so every command accepts it.
+    @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "Show Spark's, Hadoop's and Delta's warnings too (as SLUICE_DEBUG=1 does)")
+    boolean verbose;
+
     public static void main(String[] args)
     {
         System.exit(commandLine().execute(args));

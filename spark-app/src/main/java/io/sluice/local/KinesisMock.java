@@ -4,6 +4,7 @@ import io.sluice.source.kinesis.KinesisClientSettings;
 import io.sluice.source.kinesis.KinesisClients;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
@@ -11,6 +12,7 @@ import software.amazon.awssdk.services.kinesis.waiters.KinesisWaiter;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -24,13 +26,15 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * The npm {@code kinesis-local} mock (kinesis-mock) run as a child process on free loopback ports.
- * Used by the local demo and by tests; {@link #close()} leaves no process behind.
+ * A local Kinesis stand-in run as a child Node process on loopback: npm {@code kinesalite} by default, npm
+ * {@code kinesis-local} (kinesis-mock) on request. Used by the local demo, {@code sluice kinesis-mock} and tests;
+ * {@link #close()} leaves no process behind. Why kinesalite is the default: docs/decisions.md (D13).
  */
 public final class KinesisMock
         implements AutoCloseable
@@ -38,6 +42,8 @@ public final class KinesisMock
     private static final Logger log = LoggerFactory.getLogger(KinesisMock.class);
 
     public static final String REGION = "us-east-1";
+    // Starts kinesalite on 127.0.0.1 and works around its AT_TIMESTAMP gap; see the script for both.
+    private static final String KINESALITE_LAUNCHER = "kinesalite-launcher.js";
     private static final int START_ATTEMPTS = 3;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
@@ -45,37 +51,78 @@ public final class KinesisMock
     private final Process process;
     private final URI endpoint;
     private final Path logFile;
+    private final Kind kind;
     private final KinesisClient client;
+    // Set by close(), so that only an exit nobody asked for is reported.
+    private final AtomicBoolean closing = new AtomicBoolean();
     // Stops the mock when the JVM exits without close(), e.g. on Ctrl-C in the local demo.
     private final Thread shutdownHook;
 
-    private KinesisMock(Process process, URI endpoint, Path logFile)
+    /** The npm packages that can stand in for Kinesis. */
+    public enum Kind
     {
+        /** npm {@code kinesalite}: fast and flat as it fills; no enhanced fan-out, no UpdateShardCount. The default. */
+        KINESALITE("kinesalite", "index.js"),
+        /** npm {@code kinesis-local} (kinesis-mock, as in LocalStack): enhanced fan-out and more APIs, but slows as it fills. */
+        KINESIS_LOCAL("kinesis-local", "main.js");
+
+        private final String packageName;
+        private final String mainFile;
+
+        Kind(String packageName, String mainFile)
+        {
+            this.packageName = packageName;
+            this.mainFile = mainFile;
+        }
+
+        public String packageName()
+        {
+            return packageName;
+        }
+    }
+
+    private KinesisMock(Kind kind, Process process, URI endpoint, Path logFile, KinesisClient client)
+    {
+        this.kind = requireNonNull(kind, "kind is null");
         this.process = requireNonNull(process, "process is null");
         this.endpoint = requireNonNull(endpoint, "endpoint is null");
         this.logFile = requireNonNull(logFile, "logFile is null");
-        this.client = KinesisClients.create(KinesisClientSettings.forEndpoint(REGION, endpoint));
+        this.client = requireNonNull(client, "client is null");
         this.shutdownHook = new Thread(() -> stop(process), "kinesis-mock-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
+        // A stand-in that dies while in use would otherwise show up only as "Connection refused" somewhere else.
+        process.onExit().thenAccept(exited -> {
+            if (!closing.get()) {
+                log.error("Kinesis stand-in {} (pid {}) exited with {} while in use; its log {}:\n{}",
+                        kind.packageName(), exited.pid(), exited.exitValue(), logFile, tail(logFile));
+            }
+        });
     }
 
-    /** Starts the mock installed under {@code sluiceHome/node_modules/kinesis-local} on free ports and waits until it answers. */
+    /** Starts the default stand-in (kinesalite) installed under {@code sluiceHome/node_modules} on a free port and waits until it answers. */
     public static KinesisMock start(Path sluiceHome)
     {
-        return start(sluiceHome, OptionalInt.empty());
+        return start(sluiceHome, Kind.KINESALITE, OptionalInt.empty());
     }
 
     /**
-     * Starts the mock with its plain-HTTP endpoint on {@code port} (or on a free port when empty), so that separate
+     * Starts the default stand-in with its plain-HTTP endpoint on {@code port} (or on a free port when empty), so that separate
      * processes ({@code sluice stream}, {@code sluice produce}) can find it at a known address.
      */
     public static KinesisMock start(Path sluiceHome, OptionalInt port)
     {
+        return start(sluiceHome, Kind.KINESALITE, port);
+    }
+
+    /** Starts the given stand-in; ready means it answered a ListStreams call. */
+    public static KinesisMock start(Path sluiceHome, Kind kind, OptionalInt port)
+    {
         requireNonNull(port, "port is null");
+        requireNonNull(kind, "kind is null");
         requireNonNull(sluiceHome, "sluiceHome is null");
         Path home = sluiceHome.toAbsolutePath().normalize();
-        Path packageDir = home.resolve("node_modules").resolve("kinesis-local");
-        Path mainJs = packageDir.resolve("main.js");
+        Path packageDir = home.resolve("node_modules").resolve(kind.packageName);
+        Path mainJs = packageDir.resolve(kind.mainFile);
         if (!Files.isRegularFile(mainJs)) {
             throw new IllegalStateException("Cannot start the Kinesis mock: %s not found; run `npm ci` in %s".formatted(mainJs, home));
         }
@@ -85,14 +132,14 @@ public final class KinesisMock
         IllegalStateException failure = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             try {
-                return startOnce(node, packageDir, port);
+                return startOnce(kind, node, packageDir, port);
             }
             catch (IllegalStateException e) {
                 if (port.isPresent()) {
                     throw e;
                 }
                 // Most likely another process took one of the ports between probing and binding: try new ones.
-                log.warn("Kinesis mock did not start (attempt {} of {}): {}", attempt, START_ATTEMPTS, e.getMessage());
+                log.info("Kinesis mock did not start (attempt {} of {}): {}", attempt, START_ATTEMPTS, e.getMessage());
                 if (failure == null) {
                     failure = e;
                 }
@@ -104,57 +151,102 @@ public final class KinesisMock
         throw failure;
     }
 
-    private static KinesisMock startOnce(Path node, Path packageDir, OptionalInt port)
+    private static KinesisMock startOnce(Kind kind, Path node, Path packageDir, OptionalInt port)
     {
         int plainPort = port.orElseGet(KinesisMock::freePort);
         if (port.isPresent() && accepts(plainPort)) {
             throw new IllegalStateException("Cannot start the Kinesis mock: port %d is in use (is another mock running?)".formatted(plainPort));
         }
-        int tlsPort = freePort();
-        while (tlsPort == plainPort) {
-            tlsPort = freePort();
-        }
         Path logFile;
         Process process;
         try {
             logFile = Files.createTempFile("sluice-kinesis-mock", ".log");
-            ProcessBuilder builder = new ProcessBuilder(node.toString(), "main.js")
-                    .directory(packageDir.toFile())
+            ProcessBuilder builder = switch (kind) {
+                case KINESALITE -> new ProcessBuilder(node.toString(), "-e", launcherScript(), packageDir.toString(), Integer.toString(plainPort));
+                case KINESIS_LOCAL -> kinesisLocal(node, plainPort);
+            };
+            builder.directory(packageDir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(logFile.toFile());
-            builder.environment().put("KINESIS_MOCK_PLAIN_PORT", Integer.toString(plainPort));
-            builder.environment().put("KINESIS_MOCK_TLS_PORT", Integer.toString(tlsPort));
-            builder.environment().put("AWS_REGION", REGION);
-            builder.environment().put("LOG_LEVEL", "WARN");
-            builder.environment().put("SHOULD_PERSIST_DATA", "false");
-            builder.environment().put("LOAD_DATA_IF_EXISTS", "false");
-            // The default of 50 shards per account is quickly reached by a test run or a demo that reshards.
-            builder.environment().put("SHARD_LIMIT", "1000");
             process = builder.start();
         }
         catch (IOException e) {
             throw new UncheckedIOException("Cannot start the Kinesis mock: " + e.getMessage(), e);
         }
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (!accepts(plainPort)) {
-            if (!process.isAlive()) {
-                String output = tail(logFile);
-                throw new IllegalStateException("Cannot start the Kinesis mock: node exited with %d: %s".formatted(process.exitValue(), output));
-            }
-            if (System.nanoTime() > deadline) {
-                stop(process);
-                throw new IllegalStateException("Cannot start the Kinesis mock: port %d not answering after %s: %s".formatted(plainPort, START_TIMEOUT, tail(logFile)));
-            }
-            pause(Duration.ofMillis(100));
-        }
-        if (!process.isAlive()) {
-            // Something else answered on the port while our node died on the clash.
-            throw new IllegalStateException("Cannot start the Kinesis mock: node exited with %d: %s".formatted(process.exitValue(), tail(logFile)));
-        }
         URI endpoint = URI.create("http://127.0.0.1:" + plainPort);
-        KinesisMock mock = new KinesisMock(process, endpoint, logFile);
-        log.info("Kinesis mock listening on {} (pid {}, log {})", endpoint, process.pid(), logFile);
+        KinesisClient client = KinesisClients.create(KinesisClientSettings.forEndpoint(REGION, endpoint));
+        try {
+            awaitAnswer(process, client, plainPort, logFile);
+        }
+        catch (RuntimeException e) {
+            client.close();
+            stop(process);
+            throw e;
+        }
+        KinesisMock mock = new KinesisMock(kind, process, endpoint, logFile, client);
+        log.info("Kinesis stand-in {} listening on {} (pid {}, log {})", kind.packageName(), endpoint, process.pid(), logFile);
         return mock;
+    }
+
+    private static String launcherScript()
+            throws IOException
+    {
+        try (InputStream script = KinesisMock.class.getResourceAsStream(KINESALITE_LAUNCHER)) {
+            if (script == null) {
+                throw new IllegalStateException("Cannot start the Kinesis mock: resource %s missing from the classpath".formatted(KINESALITE_LAUNCHER));
+            }
+            return new String(script.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static ProcessBuilder kinesisLocal(Path node, int plainPort)
+    {
+        int tlsPort = freePort();
+        while (tlsPort == plainPort) {
+            tlsPort = freePort();
+        }
+        ProcessBuilder builder = new ProcessBuilder(node.toString(), "main.js");
+        builder.environment().put("KINESIS_MOCK_PLAIN_PORT", Integer.toString(plainPort));
+        builder.environment().put("KINESIS_MOCK_TLS_PORT", Integer.toString(tlsPort));
+        builder.environment().put("AWS_REGION", REGION);
+        builder.environment().put("LOG_LEVEL", "WARN");
+        builder.environment().put("SHOULD_PERSIST_DATA", "false");
+        builder.environment().put("LOAD_DATA_IF_EXISTS", "false");
+        // The default of 50 shards per account is quickly reached by a test run or a demo that reshards.
+        builder.environment().put("SHARD_LIMIT", "1000");
+        return builder;
+    }
+
+    /**
+     * Ready means the stand-in answered an API call. An open port alone proves little: another process may hold the
+     * port while ours dies on the clash, and a server may accept connections before it serves requests.
+     */
+    private static void awaitAnswer(Process process, KinesisClient client, int port, Path logFile)
+    {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (true) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Cannot start the Kinesis mock: node exited with %d: %s".formatted(process.exitValue(), tail(logFile)));
+            }
+            try {
+                client.listStreams(request -> request.limit(1));
+                if (process.isAlive()) {
+                    return;
+                }
+            }
+            catch (SdkException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Cannot start the Kinesis mock: port %d not answering after %s (%s): %s"
+                            .formatted(port, START_TIMEOUT, e.getMessage(), tail(logFile)));
+                }
+            }
+            pause(Duration.ofMillis(50));
+        }
+    }
+
+    public Kind kind()
+    {
+        return kind;
     }
 
     public URI endpoint()
@@ -186,6 +278,7 @@ public final class KinesisMock
         if (shards < 1) {
             throw new IllegalArgumentException("Invalid shard count: " + shards);
         }
+        requireRunning();
         try {
             client.createStream(request -> request.streamName(name).shardCount(shards));
         }
@@ -209,9 +302,20 @@ public final class KinesisMock
         }
     }
 
+    /** Fails with the stand-in's log when its process has exited. */
+    public void requireRunning()
+    {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("Kinesis stand-in %s exited with %d; its log %s:%n%s".formatted(
+                    kind.packageName(), process.exitValue(), logFile, tail(logFile)));
+        }
+    }
+
     @Override
     public void close()
     {
+        boolean crashed = !process.isAlive();
+        closing.set(true);
         client.close();
         stop(process);
         try {
@@ -219,6 +323,10 @@ public final class KinesisMock
         }
         catch (IllegalStateException e) {
             // The JVM is shutting down already; the hook stops nothing that is still running.
+        }
+        if (crashed) {
+            // Keep the log of a stand-in that died on its own: it is what explains the failure.
+            return;
         }
         try {
             Files.deleteIfExists(logFile);

@@ -3,6 +3,8 @@ package io.sluice.local;
 import io.sluice.source.kinesis.KinesisClients;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
@@ -11,10 +13,14 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.OptionalInt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 final class KinesisMockTest
 {
@@ -44,10 +50,57 @@ final class KinesisMockTest
         assertThat(process.descendants()).isEmpty();
     }
 
+    @ParameterizedTest
+    @EnumSource(KinesisMock.Kind.class)
+    void eachStandInAnswersAsSoonAsStartReturns(KinesisMock.Kind kind)
+    {
+        ProcessHandle process;
+        try (KinesisMock mock = KinesisMock.start(HOME, kind, OptionalInt.empty());
+                KinesisClient client = KinesisClients.create(mock.clientSettings())) {
+            process = mock.process();
+            assertThat(mock.kind()).isEqualTo(kind);
+            // No retry, no wait: start() returned only after the stand-in answered an API call.
+            assertThat(client.listStreams().streamNames()).isEmpty();
+            mock.createStream("ready-test", 1);
+            assertThat(client.describeStreamSummary(request -> request.streamName("ready-test")).streamDescriptionSummary().openShardCount())
+                    .isEqualTo(1);
+
+            // AT_TIMESTAMP after the newest record is an iterator at the tip (kinesalite needs its launcher's fix for this).
+            String shardId = client.listShards(request -> request.streamName("ready-test")).shards().get(0).shardId();
+            client.putRecord(request -> request.streamName("ready-test").partitionKey("k").data(SdkBytes.fromUtf8String("before")));
+            Instant afterFirst = Instant.now();
+            await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().isAfter(afterFirst.plusMillis(10)));
+            String iterator = client.getShardIterator(request -> request.streamName("ready-test").shardId(shardId)
+                    .shardIteratorType(ShardIteratorType.AT_TIMESTAMP).timestamp(afterFirst)).shardIterator();
+            client.putRecord(request -> request.streamName("ready-test").partitionKey("k").data(SdkBytes.fromUtf8String("after")));
+            assertThat(client.getRecords(request -> request.shardIterator(iterator)).records())
+                    .extracting(record -> record.data().asString(StandardCharsets.UTF_8))
+                    .containsExactly("after");
+        }
+        assertThat(process.isAlive()).isFalse();
+    }
+
+    @Test
+    void aStandInThatDiesIsReportedWithItsLog()
+    {
+        try (KinesisMock mock = KinesisMock.start(HOME)) {
+            mock.process().destroyForcibly();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !mock.process().isAlive());
+            assertThatThrownBy(() -> mock.createStream("after-death", 1))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("Kinesis stand-in kinesalite exited with 137; its log ")
+                    .hasMessageContaining("kinesalite listening on 127.0.0.1:" + mock.endpoint().getPort());
+        }
+    }
+
     @Test
     void missingPackageFailsWithInstructions(@TempDir Path home)
     {
         assertThatThrownBy(() -> KinesisMock.start(home))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("Cannot start the Kinesis mock: %s not found; run `npm ci` in %s",
+                        home.resolve("node_modules/kinesalite/index.js"), home);
+        assertThatThrownBy(() -> KinesisMock.start(home, KinesisMock.Kind.KINESIS_LOCAL, OptionalInt.empty()))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("Cannot start the Kinesis mock: %s not found; run `npm ci` in %s",
                         home.resolve("node_modules/kinesis-local/main.js"), home);

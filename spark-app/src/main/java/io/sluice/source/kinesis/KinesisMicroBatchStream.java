@@ -19,9 +19,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -32,16 +33,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Plans micro-batches over the shards of one stream.
+ * Plans micro-batches over the shards of one stream; each record is read once, by a task.
  * <p>
- * The end of a batch is fixed on the driver before the batch runs: {@link #latestOffset(Offset, ReadLimit)} reads
- * ahead on every readable shard and records the sequence number of the last record it saw. Tasks then read
- * exactly the records between the previous and this sequence number, so a re-run batch (after a failure or a
- * restart) yields the same rows. The price is that records are fetched twice, once on the driver to count and
- * once by the task.
+ * An offset is where a batch starts on every shard, and the batch's number. Kinesis cannot say where the newest record
+ * is without reading it, so the end of a batch is left to its tasks: each reads its shard up to the limits and, before
+ * it finishes, records where it stopped in the {@link ShardEndLog} under the checkpoint. The batch therefore has a
+ * recorded end before Spark commits it; a re-run of the batch (retried task, second evaluation, restart before the
+ * commit) reads exactly up to the recorded ends, and the next batch starts from them.
  * <p>
- * A shard is readable once all its parents are finished in the batch's start offset, so the records of a parent
- * are always in an earlier batch than those of its children.
+ * The driver only looks whether a shard has anything (one GetRecords of one record, at most every 250 ms per shard, and
+ * not at all after a task stopped at a limit), so an idle stream plans no batches.
+ * <p>
+ * A shard is readable once all its parents are finished where the batch starts, so the records of a parent are always
+ * in an earlier batch than those of its children.
  */
 final class KinesisMicroBatchStream
         implements MicroBatchStream, SupportsTriggerAvailableNow, ReportsSourceMetrics
@@ -49,32 +53,47 @@ final class KinesisMicroBatchStream
     private static final Logger log = LoggerFactory.getLogger(KinesisMicroBatchStream.class);
     private static final int MAX_SCAN_THREADS = 8;
     private static final Duration IDLE_POLL_INTERVAL = Duration.ofMillis(250);
+    // Shard ends of this many batches before the last committed one are kept; older ones are deleted.
+    private static final int BATCHES_TO_RETAIN = 10;
 
     private final KinesisSourceOptions options;
     private final Map<String, String> rawOptions;
+    private final ShardEndLog shardEnds;
     private final KinesisClients.OwnedClient ownedClient;
     private final KinesisClient client;
     private final KinesisCalls calls;
     private final ExecutorService scanners;
-    // Iterators positioned right after the last planned offset, so idle polls need no GetShardIterator.
+    // Iterators positioned at a shard's planned start, so idle probes need no GetShardIterator.
     private final Map<String, CachedIterator> iterators = new ConcurrentHashMap<>();
-    // Records counted per planned shard range; sizes the tasks' GetRecords calls. Lost on restart, which is harmless.
-    private final Map<String, Integer> plannedCounts = new ConcurrentHashMap<>();
-    // Per shard, how far the end of the last planned batch was behind the shard's tip.
+    // When the driver last called GetRecords on a shard (its probes), to keep the shard within five calls a second.
+    private final Map<String, Long> lastProbeMillis = new ConcurrentHashMap<>();
+    // The last probe of a shard that found nothing, and where.
+    private final Map<String, EmptyProbe> emptyProbes = new ConcurrentHashMap<>();
+    // Per shard, how far behind the tip its last task stopped.
     private final Map<String, Long> millisBehindLatest = new ConcurrentHashMap<>();
+    // Per planned batch and shard, when the first GetRecords may go out; lost on restart (no wait then).
+    private final Map<Long, Map<String, Long>> plannedNotBefore = new ConcurrentHashMap<>();
 
     private Map<String, Shard> shards = Map.of();
+    // The recorded ends of the batch the last planning started from; read once per batch.
+    private long endsBatchId = -1;
+    private Map<String, ShardEnd> ends = Map.of();
     // Set by Trigger.AvailableNow: records that arrived later are left for the next run.
     private volatile Instant availableNowCutoff;
     private long lastDiscoveryNanos;
     private boolean discovered;
 
-    private record CachedIterator(ShardPosition position, String iterator, boolean caughtUp, long scannedAtNanos) {}
+    private record CachedIterator(ShardPosition position, String iterator) {}
 
-    KinesisMicroBatchStream(KinesisSourceOptions options, Map<String, String> rawOptions)
+    private record Probe(boolean hasRecords, ShardPosition position) {}
+
+    private record EmptyProbe(ShardPosition position, long atMillis) {}
+
+    KinesisMicroBatchStream(KinesisSourceOptions options, Map<String, String> rawOptions, ShardEndLog shardEnds)
     {
         this.options = requireNonNull(options, "options is null");
         this.rawOptions = Map.copyOf(requireNonNull(rawOptions, "rawOptions is null"));
+        this.shardEnds = requireNonNull(shardEnds, "shardEnds is null");
         this.ownedClient = KinesisClients.open(options.clientSettings());
         this.client = ownedClient.client();
         this.calls = new KinesisCalls(options.streamName(), options.backoff());
@@ -99,7 +118,7 @@ final class KinesisMicroBatchStream
         };
         Map<String, ShardPosition> positions = new TreeMap<>();
         listing.keySet().forEach(shardId -> positions.put(shardId, position));
-        KinesisOffset offset = new KinesisOffset(options.streamName(), positions);
+        KinesisOffset offset = new KinesisOffset(options.streamName(), -1, positions);
         log.info("Kinesis stream {}: starting at {}", options.streamName(), offset);
         return offset;
     }
@@ -113,7 +132,7 @@ final class KinesisMicroBatchStream
     @Override
     public ReadLimit getDefaultReadLimit()
     {
-        // Limits are per shard (kinesis.maxFetchRecordsPerShard and kinesis.maxFetchTimePerShardSec).
+        // Limits are per shard (kinesis.maxFetchRecordsPerShard and kinesis.maxFetchTimePerShardSec), applied by the tasks.
         return ReadLimit.allAvailable();
     }
 
@@ -128,6 +147,10 @@ final class KinesisMicroBatchStream
         log.info("Kinesis stream {}: reading records that arrived until {}", options.streamName(), availableNowCutoff);
     }
 
+    /**
+     * The start of the next batch: where the tasks of the batch that {@code startOffset} starts stopped (their
+     * recorded ends), or {@code startOffset} itself when no shard has anything new, which plans no batch.
+     */
     @Override
     public Offset latestOffset(Offset startOffset, ReadLimit limit)
     {
@@ -136,65 +159,119 @@ final class KinesisMicroBatchStream
         if (!discovered || System.nanoTime() - lastDiscoveryNanos >= options.shardDiscoveryInterval().toNanos()) {
             discoverShards();
         }
+        Map<String, ShardEnd> recorded = recordedEnds(start.batchId());
         Map<String, ShardPosition> positions = new TreeMap<>(start.shards());
+        recorded.forEach((shardId, end) -> {
+            positions.put(shardId, end.end());
+            millisBehindLatest.put(shardId, end.millisBehindLatest());
+        });
         for (String shardId : shards.keySet()) {
             // A shard born after the query started holds only records written after that: read it from its start.
             positions.putIfAbsent(shardId, ShardPosition.trimHorizon());
         }
         // Finished shards that left the listing have expired with the stream's retention: forget them.
         positions.entrySet().removeIf(entry -> entry.getValue().finished() && !shards.containsKey(entry.getKey()));
+        // Only a shard found closed without a task makes a batch without records: its children wait for it.
+        boolean finishedWithoutTask = false;
 
-        Map<String, Future<ShardReader.Scan>> scans = new TreeMap<>();
-        for (Map.Entry<String, ShardPosition> entry : start.shards().entrySet()) {
+        Set<String> toRead = new TreeSet<>();
+        Map<String, Future<Probe>> probes = new TreeMap<>();
+        Map<String, Long> notBefore = new TreeMap<>();
+        for (Map.Entry<String, ShardPosition> entry : positions.entrySet()) {
             String shardId = entry.getKey();
             ShardPosition position = entry.getValue();
-            if (position.finished() || !parentsFinished(shardId, start) || recentlyIdle(shardId, position)) {
+            if (position.finished() || !parentsFinished(shardId, positions)) {
                 continue;
             }
-            scans.put(shardId, scanners.submit(() -> scan(shardId, position)));
-        }
-        for (Map.Entry<String, Future<ShardReader.Scan>> entry : scans.entrySet()) {
-            ShardReader.Scan scan = await(entry.getValue());
-            positions.put(entry.getKey(), scan.end());
-            millisBehindLatest.put(entry.getKey(), scan.millisBehindLatest());
-            if (scan.records() > 0) {
-                plannedCounts.put(rangeKey(entry.getKey(), scan.end().sequenceNumber()), scan.records());
+            ShardEnd end = recorded.get(shardId);
+            long callAllowedAt = Math.max(end == null ? 0 : end.lastGetRecordsMillis(), lastProbeMillis.getOrDefault(shardId, 0L))
+                    + ShardReader.MIN_CALL_SPACING.toMillis();
+            notBefore.put(shardId, callAllowedAt);
+            if (end != null && !end.caughtUp()) {
+                // Its task stopped at a limit: there is more, no need to look.
+                toRead.add(shardId);
+            }
+            else if (!recentlyFoundEmpty(shardId, position)) {
+                probes.put(shardId, scanners.submit(() -> probe(shardId, position, callAllowedAt)));
             }
         }
-        return new KinesisOffset(options.streamName(), positions);
+        for (Map.Entry<String, Future<Probe>> entry : probes.entrySet()) {
+            String shardId = entry.getKey();
+            Probe probe = await(entry.getValue());
+            notBefore.put(shardId, lastProbeMillis.getOrDefault(shardId, 0L) + ShardReader.MIN_CALL_SPACING.toMillis());
+            if (probe.hasRecords()) {
+                toRead.add(shardId);
+            }
+            else if (!probe.position().equals(positions.get(shardId))) {
+                // Closed and read to its end with nothing left: finished without a task, which lets its children start.
+                log.info("Kinesis stream {}: shard {} is closed and read to its end", options.streamName(), shardId);
+                positions.put(shardId, probe.position());
+                finishedWithoutTask = true;
+            }
+        }
+        if (toRead.isEmpty() && !finishedWithoutTask) {
+            // Nothing new: no batch. The next call derives the same positions from the same recorded ends.
+            return start;
+        }
+        long batchId = start.batchId() + 1;
+        plannedNotBefore.put(batchId, Map.copyOf(notBefore));
+        return new KinesisOffset(options.streamName(), batchId, toRead, positions);
     }
 
-    private ShardReader.Scan scan(String shardId, ShardPosition position)
+    private Map<String, ShardEnd> recordedEnds(long batchId)
     {
+        if (batchId < 0) {
+            return Map.of();
+        }
+        if (batchId != endsBatchId) {
+            ends = shardEnds.read(batchId);
+            endsBatchId = batchId;
+        }
+        return ends;
+    }
+
+    /**
+     * One GetRecords of one record from the shard's start: does the shard have a record to read? Waits until
+     * {@code callAllowedAt}, so that the shard's previous call (the last task's or probe's) was 200 ms before.
+     */
+    private Probe probe(String shardId, ShardPosition position, long callAllowedAt)
+    {
+        long wait = callAllowedAt - System.currentTimeMillis();
+        if (wait > 0) {
+            KinesisCalls.pause(Duration.ofMillis(wait));
+        }
         CachedIterator cached = iterators.remove(shardId);
         String iterator = cached != null && cached.position().equals(position) ? cached.iterator() : null;
         ShardReader reader = new ShardReader(client, calls, options.streamName(), shardId);
-        ShardReader.Scan scan = reader.scan(position, iterator, options.maxFetchRecordsPerShard(), options.maxFetchTimePerShard(), availableNowCutoff);
+        long now = System.currentTimeMillis();
+        lastProbeMillis.put(shardId, now);
+        ShardReader.Scan scan = reader.scan(position, iterator, 1, options.maxFetchTimePerShard(), availableNowCutoff);
+        if (scan.records() > 0) {
+            return new Probe(true, position);
+        }
         if (scan.nextIterator() != null) {
-            iterators.put(shardId, new CachedIterator(scan.end(), scan.nextIterator(), scan.caughtUp(), System.nanoTime()));
+            iterators.put(shardId, new CachedIterator(position, scan.nextIterator()));
         }
-        if (scan.end().finished() && !position.finished()) {
-            log.info("Kinesis stream {}: shard {} is closed and read to its end", options.streamName(), shardId);
-        }
-        return scan;
+        // Nothing to read, or (with Trigger.AvailableNow) nothing that arrived before the cutoff.
+        emptyProbes.put(shardId, new EmptyProbe(position, now));
+        return new Probe(false, scan.end().finished() ? position.asFinished() : position);
     }
 
     /**
      * Spark asks for new data every few milliseconds when a stream is idle; Kinesis allows five GetRecords per
-     * second and shard, shared with the tasks. A shard found empty moments ago is not asked again yet. Not with
-     * Trigger.AvailableNow, which ends at the first batch without new data and must not end early.
+     * second and shard, shared with the tasks. A shard found empty at the same position moments ago is not asked again
+     * yet. Not with Trigger.AvailableNow, which ends at the first batch without new data and must not end early.
      */
-    private boolean recentlyIdle(String shardId, ShardPosition position)
+    private boolean recentlyFoundEmpty(String shardId, ShardPosition position)
     {
         if (availableNowCutoff != null) {
             return false;
         }
-        CachedIterator cached = iterators.get(shardId);
-        return cached != null && cached.caughtUp() && cached.position().equals(position)
-                && System.nanoTime() - cached.scannedAtNanos() < IDLE_POLL_INTERVAL.toNanos();
+        EmptyProbe empty = emptyProbes.get(shardId);
+        return empty != null && empty.position().equals(position) && System.currentTimeMillis() - empty.atMillis() < IDLE_POLL_INTERVAL.toMillis();
     }
 
-    private boolean parentsFinished(String shardId, KinesisOffset start)
+    private boolean parentsFinished(String shardId, Map<String, ShardPosition> positions)
     {
         Shard shard = shards.get(shardId);
         if (shard == null) {
@@ -205,19 +282,15 @@ final class KinesisMicroBatchStream
             if (parent == null) {
                 continue;
             }
-            ShardPosition parentPosition = start.shards().get(parent);
+            ShardPosition parentPosition = positions.get(parent);
             if (parentPosition != null && !parentPosition.finished()) {
-                return false;
-            }
-            if (parentPosition == null && shards.containsKey(parent)) {
-                // Listed but not yet in the offset: it joins with the next batch and must be drained first.
                 return false;
             }
         }
         return true;
     }
 
-    /** Shown in the query progress: shard counts of the consumed offset and the planning lag. */
+    /** Shown in the query progress: shard counts of the consumed offset and how far behind the tasks stopped. */
     @Override
     public Map<String, String> metrics(Optional<Offset> latestConsumedOffset)
     {
@@ -232,23 +305,19 @@ final class KinesisMicroBatchStream
         return metrics;
     }
 
+    /** One partition per shard the batch reads ({@code endOffset}'s read set), from where {@code endOffset} (the batch's start) says. */
     @Override
     public InputPartition[] planInputPartitions(Offset startOffset, Offset endOffset)
     {
-        KinesisOffset start = kinesisOffset(startOffset);
-        KinesisOffset end = kinesisOffset(endOffset);
-        checkStream(start);
-        checkStream(end);
+        KinesisOffset batch = kinesisOffset(endOffset);
+        checkStream(batch);
+        checkStream(kinesisOffset(startOffset));
+        Map<String, Long> notBefore = plannedNotBefore.getOrDefault(batch.batchId(), Map.of());
+        plannedNotBefore.remove(batch.batchId());
+        long cutoff = availableNowCutoff == null ? 0 : availableNowCutoff.toEpochMilli();
         List<InputPartition> partitions = new ArrayList<>();
-        for (Map.Entry<String, ShardPosition> entry : end.shards().entrySet()) {
-            String shardId = entry.getKey();
-            ShardPosition to = entry.getValue();
-            ShardPosition from = start.shards().get(shardId);
-            if (from == null || to.sequenceNumber() == null || Objects.equals(from.sequenceNumber(), to.sequenceNumber())) {
-                continue;
-            }
-            int expected = plannedCounts.getOrDefault(rangeKey(shardId, to.sequenceNumber()), options.maxFetchRecordsPerShard());
-            partitions.add(new KinesisInputPartition(shardId, from, to.sequenceNumber(), expected));
+        for (String shardId : batch.read()) {
+            partitions.add(new KinesisInputPartition(shardId, batch.shards().get(shardId), batch.batchId(), cutoff, notBefore.getOrDefault(shardId, 0L)));
         }
         return partitions.toArray(InputPartition[]::new);
     }
@@ -256,7 +325,7 @@ final class KinesisMicroBatchStream
     @Override
     public PartitionReaderFactory createReaderFactory()
     {
-        return new KinesisPartitionReaderFactory(rawOptions);
+        return new KinesisPartitionReaderFactory(rawOptions, shardEnds);
     }
 
     @Override
@@ -270,13 +339,11 @@ final class KinesisMicroBatchStream
     @Override
     public void commit(Offset end)
     {
-        KinesisOffset offset = kinesisOffset(end);
-        plannedCounts.keySet().removeIf(key -> {
-            String shardId = key.substring(0, key.indexOf('/'));
-            ShardPosition position = offset.shards().get(shardId);
-            return position == null || position.sequenceNumber() == null
-                    || ShardPosition.compareSequenceNumbers(key.substring(key.indexOf('/') + 1), position.sequenceNumber()) <= 0;
-        });
+        long batchId = kinesisOffset(end).batchId();
+        // Every tenth batch, forget shard ends no restart can need any more.
+        if (batchId > BATCHES_TO_RETAIN && batchId % BATCHES_TO_RETAIN == 0) {
+            shardEnds.purgeBefore(batchId - BATCHES_TO_RETAIN);
+        }
     }
 
     @Override
@@ -333,12 +400,7 @@ final class KinesisMicroBatchStream
         return offset instanceof KinesisOffset kinesis ? kinesis : KinesisOffset.fromJson(offset.json());
     }
 
-    private static String rangeKey(String shardId, String endSequenceNumber)
-    {
-        return shardId + "/" + endSequenceNumber;
-    }
-
-    private static ShardReader.Scan await(Future<ShardReader.Scan> future)
+    private static <T> T await(Future<T> future)
     {
         try {
             return future.get();

@@ -24,19 +24,25 @@ final class KinesisPartitionReader
     private final KinesisSourceOptions options;
     private final KinesisInputPartition partition;
     private final KinesisClients.OwnedClient client;
+    private final ShardEndLog shardEnds;
     private final ShardReader.Cursor cursor;
     private final UTF8String streamName;
     private final UTF8String shardId;
     private final ArrayDeque<InternalRow> rows = new ArrayDeque<>();
     private InternalRow current;
 
-    KinesisPartitionReader(KinesisSourceOptions options, KinesisInputPartition partition)
+    KinesisPartitionReader(KinesisSourceOptions options, KinesisInputPartition partition, ShardEndLog shardEnds)
     {
         this.options = requireNonNull(options, "options is null");
         this.partition = requireNonNull(partition, "partition is null");
+        this.shardEnds = requireNonNull(shardEnds, "shardEnds is null");
+        // Read before any record: a batch that ran before (retry, second evaluation, restart) reads exactly what it read then.
+        Optional<ShardPosition> recordedEnd = shardEnds.read(partition.batchId(), partition.shardId()).map(ShardEnd::end);
         this.client = KinesisClients.open(options.clientSettings());
         ShardReader reader = new ShardReader(client.client(), new KinesisCalls(options.streamName(), options.backoff()), options.streamName(), partition.shardId());
-        this.cursor = reader.open(partition.start(), partition.endSequenceNumber(), partition.expectedRecords());
+        ShardReader.Limits limits = new ShardReader.Limits(options.maxFetchRecordsPerShard(), options.maxFetchTimePerShard(),
+                partition.cutoffMillis() == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(partition.cutoffMillis())), partition.notBeforeMillis());
+        this.cursor = reader.open(partition.start(), recordedEnd, limits);
         this.streamName = UTF8String.fromString(options.streamName());
         this.shardId = UTF8String.fromString(partition.shardId());
     }
@@ -47,6 +53,8 @@ final class KinesisPartitionReader
         while (rows.isEmpty()) {
             List<Record> page = cursor.nextPage();
             if (page == null) {
+                // Recorded before the task succeeds, so before Spark can commit the batch.
+                cursor.end().ifPresent(end -> shardEnds.write(partition.batchId(), partition.shardId(), end));
                 current = null;
                 return false;
             }

@@ -17,15 +17,17 @@ final class KinesisPartitionReaderFactory
     private static final long serialVersionUID = 1L;
 
     private final HashMap<String, String> options;
+    private final ShardEndLog shardEnds;
 
-    KinesisPartitionReaderFactory(Map<String, String> options)
+    KinesisPartitionReaderFactory(Map<String, String> options, ShardEndLog shardEnds)
     {
         this.options = new HashMap<>(requireNonNull(options, "options is null"));
+        this.shardEnds = requireNonNull(shardEnds, "shardEnds is null");
     }
 
     @Override
     public PartitionReader<InternalRow> createReader(InputPartition partition)
     {
-        return new KinesisPartitionReader(KinesisSourceOptions.parse(options), (KinesisInputPartition) partition);
+        return new KinesisPartitionReader(KinesisSourceOptions.parse(options), (KinesisInputPartition) partition, shardEnds);
     }
 }

@@ -1,5 +1,6 @@
 package io.sluice.source.kinesis;
 
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.catalog.SupportsRead;
 import org.apache.spark.sql.connector.catalog.TableCapability;
 import org.apache.spark.sql.connector.read.Scan;
@@ -76,7 +77,9 @@ final class KinesisTable
         @Override
         public MicroBatchStream toMicroBatchStream(String checkpointLocation)
         {
-            return new KinesisMicroBatchStream(options, rawOptions);
+            // Tasks record where they stopped under the checkpoint, through the session's Hadoop configuration (s3a:// too).
+            ShardEndLog shardEnds = new ShardEndLog(checkpointLocation, SparkSession.active().sessionState().newHadoopConf());
+            return new KinesisMicroBatchStream(options, rawOptions, shardEnds);
         }
     }
 }

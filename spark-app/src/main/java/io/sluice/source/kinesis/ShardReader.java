@@ -9,17 +9,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * Reads one shard with GetRecords. The driver uses {@link #scan} to fix where a micro-batch ends; tasks use
- * {@link #open} to deliver exactly the records between two positions, however often they are re-run.
+ * Reads one shard with GetRecords. The driver uses {@link #scan} to look whether a shard has records at all; tasks
+ * use {@link #open} to read a micro-batch's records: up to the limits the first time, and exactly up to the recorded
+ * end when the batch runs again.
  */
 final class ShardReader
 {
     // GetRecords returns at most 10,000 records per call.
     private static final int MAX_RECORDS_PER_CALL = 10_000;
+    // Kinesis allows five GetRecords per second and shard, for all readers of the shard together.
+    static final Duration MIN_CALL_SPACING = Duration.ofMillis(200);
     private static final Duration EMPTY_POLL_DELAY = Duration.ofMillis(200);
     private static final int MAX_EMPTY_AT_TIP = 50;
 
@@ -47,7 +51,7 @@ final class ShardReader
     /**
      * Reads ahead from {@code from} until the shard is caught up, closed, {@code maxRecords} are seen, {@code maxTime}
      * passed, or a record arrived after {@code cutoff} (when not null; that record is left for later). Records are
-     * only counted; tasks read them again within the bounds this fixes.
+     * only counted: the driver uses a scan of one record to learn whether a shard has anything to read.
      */
     Scan scan(ShardPosition from, String cachedIterator, int maxRecords, Duration maxTime, Instant cutoff)
     {
@@ -88,34 +92,59 @@ final class ShardReader
         }
     }
 
-    /**
-     * Opens a cursor over the records after {@code from} up to and including {@code endSequenceNumber}.
-     * {@code expectedRecords} (what the driver counted, or a larger guess) only sizes the GetRecords calls.
-     */
-    Cursor open(ShardPosition from, String endSequenceNumber, long expectedRecords)
+    /** How far a task may read when no end is recorded for its batch yet. */
+    record Limits(int maxRecords, Duration maxTime, Optional<Instant> cutoff, long notBeforeMillis)
     {
-        requireNonNull(endSequenceNumber, "endSequenceNumber is null");
-        return new Cursor(from, endSequenceNumber, expectedRecords);
+        Limits
+        {
+            if (maxRecords < 1) {
+                throw new IllegalArgumentException("Invalid maxRecords: " + maxRecords);
+            }
+            requireNonNull(maxTime, "maxTime is null");
+            requireNonNull(cutoff, "cutoff is null");
+        }
+    }
+
+    /**
+     * Opens a cursor over the records after {@code from}: up to and including {@code recordedEnd} when present (the
+     * batch ran before), else up to the {@code limits}, after which {@link Cursor#end()} says where it stopped.
+     */
+    Cursor open(ShardPosition from, Optional<ShardPosition> recordedEnd, Limits limits)
+    {
+        return new Cursor(from, recordedEnd, limits);
     }
 
     final class Cursor
     {
-        private final String endSequenceNumber;
-        private final long expectedRecords;
+        private final Optional<ShardPosition> recordedEnd;
+        private final Limits limits;
+        private final long deadline;
         private ShardPosition position;
         private String iterator;
         private long delivered;
         private int emptyAtTip;
+        private long lastCallMillis;
+        private ShardEnd end;
         private boolean done;
 
-        private Cursor(ShardPosition from, String endSequenceNumber, long expectedRecords)
+        private Cursor(ShardPosition from, Optional<ShardPosition> recordedEnd, Limits limits)
         {
             this.position = requireNonNull(from, "from is null");
-            this.endSequenceNumber = endSequenceNumber;
-            this.expectedRecords = expectedRecords;
+            this.recordedEnd = requireNonNull(recordedEnd, "recordedEnd is null");
+            this.limits = requireNonNull(limits, "limits is null");
+            this.deadline = System.nanoTime() + limits.maxTime().toNanos();
+            this.lastCallMillis = limits.notBeforeMillis() - MIN_CALL_SPACING.toMillis();
+            // A recorded end without a record after the start: that run read nothing, so this one reads nothing.
+            this.done = recordedEnd.isPresent() && (recordedEnd.get().sequenceNumber() == null || recordedEnd.get().sequenceNumber().equals(from.sequenceNumber()));
         }
 
-        /** The next records of the range, possibly none; null once the end of the range was delivered. */
+        /** Where a fresh read stopped; empty while reading and when the end was recorded before. */
+        Optional<ShardEnd> end()
+        {
+            return Optional.ofNullable(end);
+        }
+
+        /** The next records, possibly none; null once everything this batch reads was delivered. */
         List<Record> nextPage()
         {
             if (done) {
@@ -124,11 +153,56 @@ final class ShardReader
             if (iterator == null) {
                 iterator = iterator(position);
             }
-            int limit = (int) Math.min(MAX_RECORDS_PER_CALL, Math.max(1, expectedRecords - delivered));
+            return recordedEnd.isPresent() ? nextRecordedPage(recordedEnd.get().sequenceNumber()) : nextFreshPage();
+        }
+
+        private List<Record> nextFreshPage()
+        {
+            int limit = (int) Math.min(MAX_RECORDS_PER_CALL, limits.maxRecords() - delivered);
             GetRecordsResponse response;
             try {
-                String current = iterator;
-                response = calls.call("GetRecords", () -> client.getRecords(request -> request.shardIterator(current).limit(limit)));
+                response = getRecords(limit);
+            }
+            catch (ExpiredIteratorException e) {
+                iterator = null;
+                return List.of();
+            }
+            List<Record> page = new ArrayList<>(response.records().size());
+            for (Record record : response.records()) {
+                if (limits.cutoff().isPresent() && record.approximateArrivalTimestamp() != null && record.approximateArrivalTimestamp().isAfter(limits.cutoff().get())) {
+                    // Trigger.AvailableNow: later records are the next run's.
+                    return finish(page, position, true, lag(response));
+                }
+                page.add(record);
+                delivered++;
+                position = ShardPosition.after(record.sequenceNumber());
+            }
+            iterator = response.nextShardIterator();
+            if (iterator == null) {
+                return finish(page, position.asFinished(), true, 0);
+            }
+            if (isCaughtUp(response)) {
+                return finish(page, position, true, 0);
+            }
+            if (delivered >= limits.maxRecords() || System.nanoTime() > deadline) {
+                return finish(page, position, false, lag(response));
+            }
+            return page;
+        }
+
+        private List<Record> finish(List<Record> page, ShardPosition at, boolean caughtUp, long millisBehindLatest)
+        {
+            end = new ShardEnd(at, delivered, caughtUp, millisBehindLatest, lastCallMillis);
+            done = true;
+            return page;
+        }
+
+        private List<Record> nextRecordedPage(String endSequenceNumber)
+        {
+            int limit = MAX_RECORDS_PER_CALL;
+            GetRecordsResponse response;
+            try {
+                response = getRecords(limit);
             }
             catch (ExpiredIteratorException e) {
                 iterator = null;
@@ -151,19 +225,31 @@ final class ShardReader
             }
             iterator = response.nextShardIterator();
             if (iterator == null) {
-                throw new KinesisSourceException("Cannot read shard %s of Kinesis stream '%s': it ended before sequence number %s planned for this batch"
+                throw new KinesisSourceException("Cannot read shard %s of Kinesis stream '%s': it ended before sequence number %s recorded for this batch"
                         .formatted(shardId, streamName, endSequenceNumber));
             }
             if (page.isEmpty() && isCaughtUp(response)) {
-                // The driver saw the records up to the end, so they exist: an empty answer at the tip is transient.
+                // The first run read the records up to the end, so they exist: an empty answer at the tip is transient.
                 emptyAtTip++;
                 if (emptyAtTip > MAX_EMPTY_AT_TIP) {
-                    throw new KinesisSourceException("Cannot read shard %s of Kinesis stream '%s': sequence number %s planned for this batch not found after %s"
+                    throw new KinesisSourceException("Cannot read shard %s of Kinesis stream '%s': sequence number %s recorded for this batch not found after %s"
                             .formatted(shardId, streamName, endSequenceNumber, position));
                 }
                 KinesisCalls.pause(EMPTY_POLL_DELAY);
             }
             return page;
+        }
+
+        /** One GetRecords call, at least {@link #MIN_CALL_SPACING} after the previous one on this shard. */
+        private GetRecordsResponse getRecords(int limit)
+        {
+            long wait = lastCallMillis + MIN_CALL_SPACING.toMillis() - System.currentTimeMillis();
+            if (wait > 0) {
+                KinesisCalls.pause(Duration.ofMillis(wait));
+            }
+            lastCallMillis = System.currentTimeMillis();
+            String current = iterator;
+            return calls.call("GetRecords", () -> client.getRecords(request -> request.shardIterator(current).limit(limit)));
         }
     }
 

@@ -1,5 +1,7 @@
 package io.sluice.source.kinesis;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
@@ -15,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,6 +27,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * A loopback HTTP proxy in front of the Kinesis mock that fails every third GetRecords call, rotating through
  * a throttling answer, a 500, an expired iterator and a connection dropped without an answer. Other calls pass through.
+ * {@link #counting} makes one that injects nothing and records when each shard was called with GetRecords (it follows
+ * shard iterators from GetShardIterator and each GetRecords answer to their shard; the JVMs speak JSON to the mock).
  */
 final class FaultInjectingProxy
         implements AutoCloseable
@@ -33,13 +38,19 @@ final class FaultInjectingProxy
     private final HttpServer server;
     private final ExecutorService executor;
     private final URI target;
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final boolean injectFaults;
     private final AtomicInteger getRecordsCalls = new AtomicInteger();
     private final AtomicInteger faults = new AtomicInteger();
+    private final Map<String, String> iteratorShards = new ConcurrentHashMap<>();
+    private final Map<String, List<Long>> getRecordsMillis = new ConcurrentHashMap<>();
 
-    private FaultInjectingProxy(URI target)
+    private FaultInjectingProxy(URI target, boolean injectFaults)
             throws IOException
     {
         this.target = requireNonNull(target, "target is null");
+        this.injectFaults = injectFaults;
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         this.executor = Executors.newFixedThreadPool(8);
         server.setExecutor(executor);
@@ -50,11 +61,46 @@ final class FaultInjectingProxy
     static FaultInjectingProxy start(URI target)
     {
         try {
-            return new FaultInjectingProxy(target);
+            return new FaultInjectingProxy(target, true);
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    static FaultInjectingProxy counting(URI target)
+    {
+        try {
+            return new FaultInjectingProxy(target, false);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The most GetRecords calls any shard received within one second (a sliding window over the calls' times). */
+    int maxGetRecordsPerShardPerSecond()
+    {
+        int max = 0;
+        for (List<Long> calls : getRecordsMillis.values()) {
+            List<Long> times;
+            synchronized (calls) {
+                times = calls.stream().sorted().toList();
+            }
+            int first = 0;
+            for (int last = 0; last < times.size(); last++) {
+                while (times.get(last) - times.get(first) >= 1000) {
+                    first++;
+                }
+                max = Math.max(max, last - first + 1);
+            }
+        }
+        return max;
+    }
+
+    int getRecordsCalls()
+    {
+        return getRecordsCalls.get();
     }
 
     URI endpoint()
@@ -75,7 +121,7 @@ final class FaultInjectingProxy
             String operation = String.valueOf(exchange.getRequestHeaders().getFirst("X-Amz-Target"));
             if (operation.endsWith(".GetRecords")) {
                 int call = getRecordsCalls.incrementAndGet();
-                if (call % 3 == 0) {
+                if (injectFaults && call % 3 == 0) {
                     faults.incrementAndGet();
                     switch ((call / 3 - 1) % 4) {
                         case 0 -> respond(exchange, 400, "ProvisionedThroughputExceededException", "Rate exceeded for shard");
@@ -89,7 +135,30 @@ final class FaultInjectingProxy
                     return;
                 }
             }
-            forward(exchange, body);
+            byte[] answer = forward(exchange, body);
+            if (!injectFaults) {
+                count(operation, body, answer);
+            }
+        }
+    }
+
+    private void count(String operation, byte[] request, byte[] answer)
+            throws IOException
+    {
+        if (operation.endsWith(".GetShardIterator") && answer.length > 0) {
+            String shardId = MAPPER.readTree(request).path("ShardId").asText();
+            JsonNode iterator = MAPPER.readTree(answer).path("ShardIterator");
+            if (iterator.isTextual()) {
+                iteratorShards.put(iterator.asText(), shardId);
+            }
+        }
+        else if (operation.endsWith(".GetRecords")) {
+            String shardId = iteratorShards.getOrDefault(MAPPER.readTree(request).path("ShardIterator").asText(), "unknown");
+            getRecordsMillis.computeIfAbsent(shardId, ignored -> java.util.Collections.synchronizedList(new java.util.ArrayList<>())).add(System.currentTimeMillis());
+            JsonNode next = answer.length == 0 ? null : MAPPER.readTree(answer).path("NextShardIterator");
+            if (next != null && next.isTextual()) {
+                iteratorShards.put(next.asText(), shardId);
+            }
         }
     }
 
@@ -105,7 +174,7 @@ final class FaultInjectingProxy
         }
     }
 
-    private void forward(HttpExchange exchange, byte[] body)
+    private byte[] forward(HttpExchange exchange, byte[] body)
             throws IOException
     {
         HttpURLConnection connection = (HttpURLConnection) target.resolve(exchange.getRequestURI().toString()).toURL().openConnection();
@@ -135,6 +204,7 @@ final class FaultInjectingProxy
                 out.write(answer);
             }
         }
+        return answer;
     }
 
     @Override

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import io.sluice.source.kinesis.KplDeaggregator.UserRecord;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -235,6 +237,38 @@ final class KinesisSourceTest
                 query.stop();
             }
             assertThat(proxy.injectedFaults()).as("faults injected").isGreaterThanOrEqualTo(8);
+        }
+        assertExactly(sink.rows(), written);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {0, 200, 1000})
+    void getRecordsStayWithinFiveCallsPerShardPerSecond(long triggerMillis, @TempDir Path checkpoint)
+            throws Exception
+    {
+        String stream = "budget-" + triggerMillis;
+        mock.createStream(stream, 2);
+        CollectingSink sink = new CollectingSink();
+        List<Written> written = new ArrayList<>();
+        try (FaultInjectingProxy proxy = FaultInjectingProxy.counting(mock.endpoint())) {
+            StreamingQuery query = start(stream, proxy.endpoint(), Map.of("kinesis.maxFetchRecordsPerShard", "50"), checkpoint, sink,
+                    Trigger.ProcessingTime(triggerMillis));
+            try {
+                // New records as soon as the last ones were read (small batches back to back, the busiest case), then idle.
+                for (int round = 0; round < 15; round++) {
+                    written.addAll(KinesisTestStreams.put(client, stream, round * 40, 40, i -> "key-" + i));
+                    int expected = written.size();
+                    await().atMost(Duration.ofMinutes(1)).until(() -> sink.rows().size() >= expected);
+                }
+                long idleSince = System.nanoTime();
+                await().atMost(Duration.ofSeconds(10)).until(() -> System.nanoTime() - idleSince > Duration.ofSeconds(3).toNanos());
+            }
+            finally {
+                query.stop();
+            }
+            System.out.printf("trigger %d ms: %d GetRecords calls, at most %d per shard in one second%n",
+                    triggerMillis, proxy.getRecordsCalls(), proxy.maxGetRecordsPerShardPerSecond());
+            assertThat(proxy.maxGetRecordsPerShardPerSecond()).as("GetRecords calls per shard in any second").isBetween(1, 5);
         }
         assertExactly(sink.rows(), written);
     }
