@@ -42,7 +42,10 @@ public final class SparkSessions
             builder = builder.master(master)
                     .config("spark.ui.enabled", "false")
                     .config("spark.sql.adaptive.enabled", "true")
-                    .config("spark.databricks.delta.snapshotPartitions", "2");
+                    .config("spark.databricks.delta.snapshotPartitions", "2")
+                    // VACUUM lists the table's directories as a Spark job of up to this many tasks (Spark's default
+                    // is 10,000): on one machine that is thousands of empty tasks per VACUUM.
+                    .config("spark.sql.sources.parallelPartitionDiscovery.parallelism", "8");
         }
         return builder;
     }
