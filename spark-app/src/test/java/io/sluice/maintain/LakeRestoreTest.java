@@ -157,7 +157,9 @@ final class LakeRestoreTest
         assertThat(ids).hasSize(100).first().isEqualTo(0L);
         assertThat(ids).last().isEqualTo(99L);
         assertThat(spark.sql("DESCRIBE HISTORY delta.`%s`".formatted(table)).select("operation").as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
-                .contains("RESTORE", "VACUUM END", "DELETE", "WRITE");
+                // No VACUUM START/END entries: Delta logs VACUUM only where spark.databricks.delta.vacuum.logging.enabled
+                // says so, and its default is off on S3's log store.
+                .containsSubsequence("RESTORE", "DELETE", "WRITE");
     }
 
     private List<S3Object> objects(String prefix)
