@@ -6,9 +6,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.contract.Contract;
 import io.sluice.contract.ContractLoader;
 import io.sluice.contract.ContractRegistry;
+import io.sluice.marts.GoldMarts;
+import io.sluice.table.AuditColumns;
+import io.sluice.table.BronzeRecords;
+import io.sluice.table.LakeLayout;
 import io.sluice.table.QuarantineColumns;
 import io.sluice.table.SilverColumns;
 import io.sluice.table.SilverSchema;
+import io.sluice.table.TableSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,11 +46,12 @@ class ContractCatalogModelTest
     }
 
     @Test
-    void oneGlueTablePerSilverTablePlusQuarantine()
+    void oneGlueTablePerSilverTablePlusQuarantineBronzeAuditAndMarts()
     {
         assertThat(registry.contractsByTable()).isNotEmpty();
         List<String> expected = new ArrayList<>(registry.contractsByTable().keySet());
-        expected.add(ContractCatalogModel.QUARANTINE_TABLE);
+        expected.addAll(List.of(ContractCatalogModel.QUARANTINE_TABLE, "raw_events", "ingest_audit",
+                "player_daily_serves", "match_summary"));
         assertThat(dev.resources("AWS::Glue::Table").values())
                 .extracting(r -> String.valueOf(tableInput(r).get("Name")))
                 .containsExactlyInAnyOrderElementsOf(expected);
@@ -74,6 +80,51 @@ class ContractCatalogModelTest
         assertThat(columns(input)).isEqualTo(expectedColumns(QuarantineColumns.SCHEMA, QuarantineColumns.PARTITION_COLUMNS));
         assertThat(partitionKeys(input)).containsExactly(List.of("ingest_date", "date"));
         assertThat(location(input)).endsWith("/quarantine/quarantine/");
+    }
+
+    @Test
+    void bronzeIsRawEventsInTheRestrictedDatabaseWithItsStructType()
+    {
+        Map<String, Object> table = glueTable("raw_events");
+        Map<String, Object> input = tableInput(table);
+        assertThat(Policies.props(table)).containsEntry("DatabaseName", "sluice_dev_raw");
+        assertThat(columns(input)).isEqualTo(expectedColumns(BronzeRecords.SCHEMA, BronzeRecords.PARTITION_COLUMNS));
+        assertThat(partitionKeys(input)).containsExactly(List.of("ingest_date", "date"));
+        assertThat(location(input)).endsWith("/bronze/raw_events/");
+        assertThat(Policies.map(input.get("Parameters"))).containsEntry("table_type", "DELTA");
+        assertThat(input).containsEntry("TableType", "EXTERNAL_TABLE");
+    }
+
+    @Test
+    void auditIsIngestAuditInTheAnalystsDatabaseWithItsStructType()
+    {
+        Map<String, Object> table = glueTable("ingest_audit");
+        Map<String, Object> input = tableInput(table);
+        assertThat(Policies.props(table)).containsEntry("DatabaseName", "sluice_dev");
+        assertThat(columns(input)).isEqualTo(expectedColumns(AuditColumns.SCHEMA, AuditColumns.PARTITION_COLUMNS));
+        assertThat(columns(input)).contains(List.of("silver_rows_by_table", "map<string,bigint>"));
+        assertThat(partitionKeys(input)).containsExactly(List.of("audit_date", "date"));
+        assertThat(location(input)).endsWith("/audit/ingest_audit/");
+        assertThat(Policies.map(input.get("Parameters"))).containsEntry("table_type", "DELTA");
+        assertThat(input).containsEntry("TableType", "EXTERNAL_TABLE");
+    }
+
+    @Test
+    void martsAreGoldTablesInTheAnalystsDatabaseWithTheirStructTypes()
+    {
+        List<TableSpec> marts = GoldMarts.tables(new LakeLayout("s3://lake", "s3://lake/checkpoints"));
+        assertThat(marts).extracting(TableSpec::name).containsExactly("player_daily_serves", "match_summary");
+        for (TableSpec mart : marts) {
+            Map<String, Object> table = glueTable(mart.name());
+            Map<String, Object> input = tableInput(table);
+            assertThat(Policies.props(table)).as(mart.name()).containsEntry("DatabaseName", "sluice_dev");
+            assertThat(columns(input)).as(mart.name()).isEqualTo(expectedColumns(mart.schema(), List.of()));
+            assertThat(partitionKeys(input)).as(mart.name()).isEmpty();
+            assertThat(mart.location()).isEqualTo("s3://lake/gold/" + mart.name());
+            assertThat(location(input)).as(mart.name()).endsWith("/gold/" + mart.name() + "/");
+            assertThat(Policies.map(input.get("Parameters"))).containsEntry("table_type", "DELTA");
+            assertThat(input).containsEntry("TableType", "EXTERNAL_TABLE");
+        }
     }
 
     @Test
