@@ -3,6 +3,7 @@ package io.sluice.cdk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.contract.Contract;
 import io.sluice.contract.ContractLoader;
 import io.sluice.contract.ContractRegistry;
@@ -24,6 +25,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Glue tables and registry schemas in the synthesized template are the contracts' own: columns equal
@@ -156,6 +158,44 @@ class ContractCatalogModelTest
                     .isEqualTo(json.readTree(Files.readAllBytes(contractsDir.resolve(latest.origin()))).get("schema"));
         }
         assertThat(registry.versions("tennis.serve")).hasSizeGreaterThan(1);
+    }
+
+    /**
+     * How a new compatible contract version reaches Glue: no step of its own. The stack derives the columns from
+     * the newest version of each contract at synth, so the deploy that ships the contract file updates the table.
+     */
+    @Test
+    void aNewContractVersionReachesTheGlueColumnsAtTheNextSynth(@TempDir Path copy) throws Exception
+    {
+        ObjectMapper json = new ObjectMapper();
+        for (String file : ContractLoader.listDirectory(contractsDir)) {
+            Files.createDirectories(copy.resolve(file).getParent());
+            Files.copy(contractsDir.resolve(file), copy.resolve(file));
+        }
+        Contract latest = registry.latest("tennis.serve").orElseThrow();
+        ObjectNode next = (ObjectNode) json.readTree(Files.readAllBytes(contractsDir.resolve(latest.origin())));
+        int version = latest.version() + 1;
+        next.put("version", version);
+        ((ObjectNode) next.get("schema").get("properties")).putObject("ball_brand")
+                .put("type", "string").put("description", "Optional: the ball in play.");
+        Path file = copy.resolve("tennis.serve/v" + version + ".json");
+        Files.write(file, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(next));
+
+        Synth withNewVersion = Synth.of(Map.of("env", "dev", SluiceApp.CONTRACTS_DIR, copy.toString()));
+        Map<String, Object> before = tableInput(glueTable("tennis_serves"));
+        Map<String, Object> after = tableInput(withNewVersion.resources("AWS::Glue::Table").values().stream()
+                .filter(r -> "tennis_serves".equals(tableInput(r).get("Name")))
+                .findFirst().orElseThrow());
+        assertThat(String.valueOf(before.get("StorageDescriptor"))).doesNotContain("ball_brand");
+        assertThat(String.valueOf(after.get("StorageDescriptor"))).contains("ball_brand");
+        assertThat(columns(after)).isEqualTo(expectedColumns(
+                SilverSchema.all(new ContractLoader().loadDirectory(copy)).get("tennis_serves"),
+                SilverColumns.PARTITION_COLUMNS));
+        assertThat(String.valueOf(after.get("Description"))).endsWith("contract v" + version + ")");
+        assertThat(withNewVersion.resources("AWS::Glue::Schema").values().stream().map(Policies::props)
+                .filter(p -> "tennis.serve".equals(p.get("Name")))
+                .map(p -> String.valueOf(p.get("SchemaDefinition"))))
+                .singleElement().asString().contains("ball_brand");
     }
 
     @Test
