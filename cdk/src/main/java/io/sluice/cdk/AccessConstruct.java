@@ -21,7 +21,7 @@ import software.constructs.Construct;
  *
  * <ul>
  *   <li><b>analyst</b>: queries in this Athena workgroup only; reads the catalog entries and objects of the
- *       analysts' database (silver, and the marts below {@value #MARTS_PREFIX}); the key only through S3 (Athena
+ *       analysts' database (silver, the marts below {@code gold/} and the audit table); the key only through S3 (Athena
  *       reads and writes S3 as the caller). Not bronze, quarantine (the raw database) or the stream.</li>
  *   <li><b>operator</b>: what {@code sluice submit} calls: uploads jars, starts, reads and cancels job runs of this
  *       application, and passes the job role, to EMR Serverless only.</li>
@@ -29,9 +29,6 @@ import software.constructs.Construct;
  */
 public final class AccessConstruct extends Construct
 {
-
-    /** Where mart tables (built from silver) live; read by analysts like silver. */
-    public static final String MARTS_PREFIX = "marts/";
 
     private final ManagedPolicy analyst;
     private final ManagedPolicy operator;
@@ -48,11 +45,13 @@ public final class AccessConstruct extends Construct
         requireNonNull(emr, "emr");
         Stack stack = Stack.of(this);
         String s3Service = "s3." + stack.getRegion() + ".amazonaws.com";
-        List<String> analystPrefixes = List.of(StorageConstruct.SILVER_PREFIX, MARTS_PREFIX);
+        // The tables of the analysts' database: silver, the gold marts and the audit table (counts and offsets, no payloads).
+        List<String> analystPrefixes = List.of(StorageConstruct.SILVER_PREFIX, StorageConstruct.GOLD_PREFIX,
+                StorageConstruct.AUDIT_PREFIX);
 
         this.analyst = ManagedPolicy.Builder.create(this, "Analyst")
                 .managedPolicyName(settings.prefix() + "-analyst")
-                .description("Sluice " + settings.envName() + ": query silver and marts in Athena workgroup "
+                .description("Sluice " + settings.envName() + ": query silver, marts and the audit table in Athena workgroup "
                         + settings.prefix() + "; no raw data, no stream")
                 .statements(List.of(
                         statement("RunQueriesInWorkGroup", List.of(
@@ -95,10 +94,11 @@ public final class AccessConstruct extends Construct
                         viaService("DecryptThroughS3", key, s3Service)))
                 .build();
         Nag.suppress(analyst, "AwsSolutions-IAM5",
-                "Object keys below the silver/ and marts/ prefixes and the Athena results prefix, and the tables "
+                "Object keys below the silver/, gold/ and audit/ prefixes and the Athena results prefix, and the tables "
                         + "of the analysts' database: the tables are many and change with the contracts.",
                 List.of("Resource::<StorageLake#.Arn>/" + StorageConstruct.SILVER_PREFIX + "*",
-                        "Resource::<StorageLake#.Arn>/" + MARTS_PREFIX + "*",
+                        "Resource::<StorageLake#.Arn>/" + StorageConstruct.GOLD_PREFIX + "*",
+                        "Resource::<StorageLake#.Arn>/" + StorageConstruct.AUDIT_PREFIX + "*",
                         "Resource::<StorageArtifacts#.Arn>/" + StorageConstruct.ATHENA_RESULTS_PREFIX + "*",
                         "Resource::arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:table/"
                                 + settings.databaseName() + "/*"));

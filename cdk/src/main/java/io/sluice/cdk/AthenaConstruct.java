@@ -10,6 +10,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.athena.CfnNamedQuery;
@@ -29,6 +33,8 @@ public final class AthenaConstruct extends Construct
     public static final String ENGINE_VERSION = "Athena engine version 3";
     // Athena's limit on a named query's text.
     private static final int MAX_QUERY_CHARS = 262_144;
+    // A table a query reads: an unqualified name after FROM or JOIN (not a subquery, not a function such as from_utf8).
+    private static final Pattern TABLE_REFERENCE = Pattern.compile("(?i)\\b(?:from|join)\\s+([a-z_][a-z0-9_]*)\\b(?!\\s*\\()");
 
     private final CfnWorkGroup workGroup;
     private final List<CfnNamedQuery> namedQueries = new ArrayList<>();
@@ -81,7 +87,7 @@ public final class AthenaConstruct extends Construct
                 CfnNamedQuery query = CfnNamedQuery.Builder.create(this, "Query-" + name)
                         .name(name)
                         .description("From notebooks/" + file.getFileName())
-                        .database(catalog.databaseName())
+                        .database(database(file, sql, catalog))
                         .workGroup(workGroup.getRef())
                         .queryString(sql)
                         .build();
@@ -89,6 +95,38 @@ public final class AthenaConstruct extends Construct
                 namedQueries.add(query);
             }
         });
+    }
+
+    /**
+     * The database a saved query runs in: the restricted raw database when it reads bronze or quarantine (only the
+     * job and break-glass roles may run it there), else the analysts'. A query that reads both can't name one.
+     */
+    static String database(Path file, String sql, CatalogConstruct catalog)
+    {
+        // Names the catalog doesn't hold (common table expressions, UNNEST aliases) say nothing about the database.
+        Set<String> read = new TreeSet<>(tablesRead(sql));
+        read.retainAll(catalog.tables().keySet());
+        Set<String> raw = new TreeSet<>(read);
+        raw.retainAll(catalog.rawTableNames());
+        if (raw.isEmpty()) {
+            return catalog.databaseName();
+        }
+        if (raw.size() < read.size()) {
+            throw new IllegalArgumentException(file + " reads raw tables " + raw + " and analysts' tables: a saved query "
+                    + "runs in one database; split it or qualify the names");
+        }
+        return catalog.rawDatabaseName();
+    }
+
+    /** The unqualified table names after FROM and JOIN, outside {@code --} comments. */
+    static Set<String> tablesRead(String sql)
+    {
+        Set<String> tables = new TreeSet<>();
+        Matcher m = TABLE_REFERENCE.matcher(sql.replaceAll("--[^\\n]*", ""));
+        while (m.find()) {
+            tables.add(m.group(1).toLowerCase(Locale.ROOT));
+        }
+        return tables;
     }
 
     /** The {@code *.sql} files directly in {@code dir}, sorted by name; none if the directory is absent. */

@@ -6,7 +6,9 @@ import static java.util.Objects.requireNonNull;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
 import software.amazon.awscdk.Stack;
@@ -35,6 +37,7 @@ public final class CatalogConstruct extends Construct
     private final CfnRegistry registry;
     private final Map<String, CfnTable> tables = new LinkedHashMap<>();
     private final Map<String, CfnSchema> schemas = new LinkedHashMap<>();
+    private final Set<String> rawTableNames = new TreeSet<>();
 
     public CatalogConstruct(Construct scope, String id, SluiceSettings settings, StorageConstruct storage,
                             CatalogModel model)
@@ -96,6 +99,9 @@ public final class CatalogConstruct extends Construct
                     .build();
             cfnTable.addResourceDependency(raw ? rawDatabase : database);
             tables.put(table.name(), cfnTable);
+            if (raw) {
+                rawTableNames.add(table.name());
+            }
         }
 
         this.registry = CfnRegistry.Builder.create(this, "Registry")
@@ -152,6 +158,12 @@ public final class CatalogConstruct extends Construct
     public CfnDatabase rawDatabase()
     {
         return rawDatabase;
+    }
+
+    /** The tables placed in the restricted raw database (bronze, quarantine). */
+    public Set<String> rawTableNames()
+    {
+        return Set.copyOf(rawTableNames);
     }
 
     public CfnRegistry registry()

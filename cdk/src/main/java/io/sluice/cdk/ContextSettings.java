@@ -35,6 +35,7 @@ public final class ContextSettings
     public static final String GLUE_WORKER_TYPE = "glueWorkerType";
     public static final String GLUE_WORKER_COUNT = "glueWorkerCount";
     public static final String MAINTENANCE_SCHEDULE = "maintenanceSchedule";
+    public static final String MARTS_SCHEDULE = "martsSchedule";
     public static final String ATHENA_BYTES_SCANNED_CUTOFF = "athenaBytesScannedCutoff";
     public static final String DELETE_ALARM_REQUESTS_PER_HOUR = "deleteAlarmRequestsPerHour";
     public static final String RAW_RETENTION_DAYS = "rawRetentionDays";
@@ -72,6 +73,7 @@ public final class ContextSettings
         set(GLUE_WORKER_TYPE, Function.identity(), builder::glueWorkerType);
         set(GLUE_WORKER_COUNT, Integer::valueOf, builder::glueWorkerCount);
         set(MAINTENANCE_SCHEDULE, Function.identity(), builder::maintenanceSchedule);
+        set(MARTS_SCHEDULE, Function.identity(), builder::martsSchedule);
         set(ATHENA_BYTES_SCANNED_CUTOFF, Long::valueOf, builder::athenaBytesScannedCutoff);
         set(DELETE_ALARM_REQUESTS_PER_HOUR, Long::valueOf, builder::deleteAlarmRequestsPerHour);
         set(RAW_RETENTION_DAYS, Integer::valueOf, builder::rawRetentionDays);

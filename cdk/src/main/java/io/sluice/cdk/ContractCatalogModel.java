@@ -10,9 +10,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.contract.Contract;
 import io.sluice.contract.ContractLoader;
 import io.sluice.contract.ContractRegistry;
+import io.sluice.marts.GoldMarts;
+import io.sluice.table.AuditColumns;
+import io.sluice.table.BronzeRecords;
+import io.sluice.table.LakeLayout;
 import io.sluice.table.QuarantineColumns;
 import io.sluice.table.SilverColumns;
 import io.sluice.table.SilverSchema;
+import io.sluice.table.TableSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -26,9 +31,11 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Builds the {@link CatalogModel} from the data contracts with the same code the jobs use: the silver
- * tables' Spark schemas come from {@link SilverSchema} and the quarantine
- * table's from {@link QuarantineColumns#SCHEMA}, each type written as Glue/Hive type syntax by
- * {@code DataType.catalogString()}. The Schema Registry gets each dataset's latest JSON Schema, as written
+ * tables' Spark schemas come from {@link SilverSchema}, bronze's from {@link BronzeRecords#SCHEMA}, the
+ * quarantine table's from {@link QuarantineColumns#SCHEMA}, the audit table's from {@link AuditColumns#SCHEMA}
+ * and the gold marts' from {@link GoldMarts#tables}, each type written as Glue/Hive type syntax by
+ * {@code DataType.catalogString()}. Because the silver columns are derived from the latest contract version
+ * at synth, a new compatible contract version reaches the Glue tables on the next deploy, with no step of its own. The Schema Registry gets each dataset's latest JSON Schema, as written
  * in its contract file.
  */
 public final class ContractCatalogModel
@@ -36,8 +43,14 @@ public final class ContractCatalogModel
 
     /** The quarantine Delta table, at the root of the lake's quarantine/ prefix. */
     public static final String QUARANTINE_TABLE = "quarantine";
+    /** The bronze Delta table (spark-app's default {@code tables.bronze}), below the lake's bronze/ prefix. */
+    public static final String BRONZE_TABLE = "raw_events";
+    /** The audit Delta table (spark-app's default {@code tables.audit}), below the lake's audit/ prefix. */
+    public static final String AUDIT_TABLE = "ingest_audit";
     // Glue's limit on a column comment.
     private static final int MAX_COMMENT = 255;
+    // A lake root to ask GoldMarts where it writes; only the part below it is used.
+    private static final String MART_LAYOUT_ROOT = "s3://lake";
 
     private ContractCatalogModel() {}
 
@@ -78,6 +91,24 @@ public final class ContractCatalogModel
         tables.add(table(QUARANTINE_TABLE, StorageConstruct.QUARANTINE_PREFIX + QUARANTINE_TABLE + "/",
                 "Records that failed the envelope or their contract, with the reasons, raw payload and ingest position",
                 QuarantineColumns.SCHEMA, QuarantineColumns.PARTITION_COLUMNS));
+
+        // Bronze, like quarantine, at <lake>/bronze/<table>/; the audit table at <lake>/audit/<table>/ (LakeLayout).
+        tables.add(table(BRONZE_TABLE, StorageConstruct.BRONZE_PREFIX + BRONZE_TABLE + "/",
+                "Every record as received from the stream, with its shard, sequence number and arrival time",
+                BronzeRecords.SCHEMA, BronzeRecords.PARTITION_COLUMNS));
+        tables.add(table(AUDIT_TABLE, StorageConstruct.AUDIT_PREFIX + AUDIT_TABLE + "/",
+                "One row per micro-batch or backfill slice: offsets read per shard and where every record went",
+                AuditColumns.SCHEMA, AuditColumns.PARTITION_COLUMNS));
+        // The marts, as `sluice marts` (and the Glue job `marts`) writes them: <lake>/gold/<name>/, unpartitioned.
+        for (TableSpec mart : GoldMarts.tables(new LakeLayout(MART_LAYOUT_ROOT, MART_LAYOUT_ROOT + "/checkpoints"))) {
+            String relative = mart.location().substring(MART_LAYOUT_ROOT.length() + 1) + "/";
+            if (!relative.equals(StorageConstruct.GOLD_PREFIX + mart.name() + "/")) {
+                throw new IllegalStateException("mart " + mart.name() + " is written to " + relative
+                        + ", not below " + StorageConstruct.GOLD_PREFIX);
+            }
+            tables.add(table(mart.name(), relative, "Gold mart built from silver by the marts job",
+                    mart.schema(), mart.partitionColumns()));
+        }
 
         List<CatalogModel.DatasetSchema> schemas = new ArrayList<>();
         for (String dataset : registry.datasets()) {

@@ -73,6 +73,12 @@ public final class EmrServerlessConstruct extends Construct
                         .memory(settings.emrMaxMemoryGb() + " GB")
                         .disk(settings.emrMaxDiskGb() + " GB")
                         .build())
+                // EMR Studio workspaces attach to the application for interactive (notebook) sessions, and tools that
+                // speak Livy reach it through the application's Livy endpoint. Sessions run as the job role.
+                .interactiveConfiguration(CfnApplication.InteractiveConfigurationProperty.builder()
+                        .studioEnabled(true)
+                        .livyEndpointEnabled(true)
+                        .build())
                 // Defaults for every job run; a start-job-run may still override its own.
                 .monitoringConfiguration(CfnApplication.MonitoringConfigurationProperty.builder()
                         .cloudWatchLoggingConfiguration(CfnApplication.CloudWatchLoggingConfigurationProperty.builder()

@@ -29,9 +29,10 @@ import software.constructs.Construct;
 
 /**
  * The batch side on AWS Glue 6.0: one Spark job per command ({@code backfill}, {@code replay},
- * {@code maintain}) running {@code io.sluice.glue.GlueEntryPoint} from the Glue jar, a security
- * configuration that encrypts their S3 output, logs and bookmarks with the CMK, and a schedule for
- * {@code maintain} (OPTIMIZE/VACUUM-style upkeep that should not wait for a person).
+ * {@code maintain}, {@code marts}) running {@code io.sluice.glue.GlueEntryPoint} from the Glue jar, a security
+ * configuration that encrypts their S3 output, logs and bookmarks with the CMK, a schedule for
+ * {@code maintain} (OPTIMIZE/VACUUM-style upkeep that should not wait for a person) and an hourly one for
+ * {@code marts} (the gold marts, built incrementally from silver).
  *
  * <p>What each job is (size, time limit, the arguments Glue starts it with) comes from glue-jobs'
  * glue-jobs.conf ({@link GlueJobDefinitions}); this construct adds what names the deployment: the role,
@@ -61,6 +62,7 @@ public final class GlueJobsConstruct extends Construct
     private final CfnSecurityConfiguration securityConfiguration;
     private final Map<String, CfnJob> jobs = new LinkedHashMap<>();
     private final CfnTrigger maintenanceTrigger;
+    private final CfnTrigger martsTrigger;
 
     public GlueJobsConstruct(Construct scope, String id, SluiceSettings settings, IKey key, StorageConstruct storage,
                              CatalogConstruct catalog, NetworkConstruct network, String metricsNamespace)
@@ -179,6 +181,18 @@ public final class GlueJobsConstruct extends Construct
                         .build()))
                 .build();
         maintenanceTrigger.addResourceDependency(jobs.get("maintain"));
+
+        this.martsTrigger = CfnTrigger.Builder.create(this, "MartsSchedule")
+                .name(settings.prefix() + "-marts-schedule")
+                .description("Runs marts on a schedule: the gold marts follow silver")
+                .type("SCHEDULED")
+                .schedule(settings.martsSchedule())
+                .startOnCreation(true)
+                .actions(List.of(CfnTrigger.ActionProperty.builder()
+                        .jobName(jobs.get("marts").getName())
+                        .build()))
+                .build();
+        martsTrigger.addResourceDependency(jobs.get("marts"));
     }
 
     private static List<String> glueFindings(SluiceSettings settings)
@@ -299,5 +313,10 @@ public final class GlueJobsConstruct extends Construct
     public CfnTrigger maintenanceTrigger()
     {
         return maintenanceTrigger;
+    }
+
+    public CfnTrigger martsTrigger()
+    {
+        return martsTrigger;
     }
 }

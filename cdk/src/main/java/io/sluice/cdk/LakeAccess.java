@@ -19,10 +19,11 @@ import software.amazon.awscdk.services.kms.IKey;
 final class LakeAccess
 {
 
-    /** Lake prefixes the jobs read and write: Delta tables, quarantine, the audit table and streaming checkpoints. */
+    /** Lake prefixes the jobs read and write: Delta tables (marts included), quarantine, the audit table and streaming checkpoints. */
     static final List<String> LAKE_PREFIXES = List.of(
             StorageConstruct.BRONZE_PREFIX,
             StorageConstruct.SILVER_PREFIX,
+            StorageConstruct.GOLD_PREFIX,
             StorageConstruct.QUARANTINE_PREFIX,
             StorageConstruct.AUDIT_PREFIX,
             StorageConstruct.CHECKPOINTS_PREFIX);
@@ -31,6 +32,7 @@ final class LakeAccess
     static final List<String> TABLE_PREFIXES = List.of(
             StorageConstruct.BRONZE_PREFIX,
             StorageConstruct.SILVER_PREFIX,
+            StorageConstruct.GOLD_PREFIX,
             StorageConstruct.QUARANTINE_PREFIX,
             StorageConstruct.AUDIT_PREFIX);
 

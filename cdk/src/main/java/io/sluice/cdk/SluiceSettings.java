@@ -30,6 +30,7 @@ public record SluiceSettings(
         Optional<String> glueWorkerType,
         Optional<Integer> glueWorkerCount,
         String maintenanceSchedule,
+        String martsSchedule,
         int logRetentionDays,
         int checkpointNoncurrentDays,
         int lakeNoncurrentDays,
@@ -188,6 +189,8 @@ public record SluiceSettings(
         private Optional<Integer> glueWorkerCount = Optional.empty();
         // Daily at 03:00 UTC: after the nightly low of a typical event stream; Glue's six-field cron syntax.
         private String maintenanceSchedule = "cron(0 3 * * ? *)";
+        // Hourly, a quarter past: the marts follow silver within the hour (GoldMarts reads what arrived since its last run).
+        private String martsSchedule = "cron(15 * * * ? *)";
         private int logRetentionDays = 30;
         private int checkpointNoncurrentDays = 3;
         private int lakeNoncurrentDays = 7;
@@ -290,6 +293,12 @@ public record SluiceSettings(
             this.maintenanceSchedule = value;
             return this;
         }
+        public Builder martsSchedule(String value)
+        {
+            this.martsSchedule = value;
+            return this;
+        }
+
         public Builder logRetentionDays(int value)
         {
             this.logRetentionDays = value;
@@ -362,6 +371,7 @@ public record SluiceSettings(
             requireNonNull(streamCapacity, "streamCapacity");
             requireNonNull(emrArchitecture, "emrArchitecture");
             requireNonNull(maintenanceSchedule, "maintenanceSchedule");
+            requireNonNull(martsSchedule, "martsSchedule");
             requireNonNull(vpcId, "vpcId");
             requireNonNull(availabilityZones, "availabilityZones");
             requireNonNull(subnetIds, "subnetIds");
@@ -398,6 +408,8 @@ public record SluiceSettings(
                     "glueWorkerCount must be at least 2 (Glue's minimum for Spark jobs): " + count));
             check(maintenanceSchedule.startsWith("cron(") && maintenanceSchedule.endsWith(")"),
                     "maintenanceSchedule must be a Glue cron(...) expression: " + maintenanceSchedule);
+            check(martsSchedule.startsWith("cron(") && martsSchedule.endsWith(")"),
+                    "martsSchedule must be a Glue cron(...) expression: " + martsSchedule);
             check(LOG_RETENTION_DAYS.contains(logRetentionDays),
                     "logRetentionDays must be one of CloudWatch's " + LOG_RETENTION_DAYS + ": " + logRetentionDays);
             check(checkpointNoncurrentDays >= 1, "checkpointNoncurrentDays must be positive");
@@ -415,7 +427,7 @@ public record SluiceSettings(
             return new SluiceSettings(envName, streamCapacity, shardCount, streamRetentionHours, emrMaxVcpu,
                     emrMaxMemoryGb, emrMaxDiskGb, emrIdleTimeoutMinutes, emrArchitecture, vpcId, availabilityZones,
                     subnetIds, routeTableIds,
-                    glueWorkerType, glueWorkerCount, maintenanceSchedule, logRetentionDays, checkpointNoncurrentDays,
+                    glueWorkerType, glueWorkerCount, maintenanceSchedule, martsSchedule, logRetentionDays, checkpointNoncurrentDays,
                     lakeNoncurrentDays, athenaResultDays, athenaBytesScannedCutoff, iteratorAgeAlarmMillis,
                     quarantineAlarmPercent, deleteAlarmRequestsPerHour, rawRetentionDays, retainData, alarmEmail,
                     notebooksDir, glueJarName);

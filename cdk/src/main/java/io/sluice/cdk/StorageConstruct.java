@@ -45,6 +45,8 @@ public final class StorageConstruct extends Construct
     public static final String BRONZE_PREFIX = "bronze/";
     public static final String SILVER_PREFIX = "silver/";
     public static final String QUARANTINE_PREFIX = "quarantine/";
+    /** The gold marts, built from silver (spark-app's GoldMarts). */
+    public static final String GOLD_PREFIX = "gold/";
     /** The audit table: the stream writes a row per batch, and backfill reads it for the stream's watermark. */
     public static final String AUDIT_PREFIX = "audit/";
     public static final String CHECKPOINTS_PREFIX = "checkpoints/";

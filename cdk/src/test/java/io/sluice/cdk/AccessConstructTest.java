@@ -25,7 +25,7 @@ class AccessConstructTest
     }
 
     @Test
-    void analystsQueryTheWorkgroupAndReadSilverAndMartsOnly()
+    void analystsQueryTheWorkgroupAndReadSilverMartsAndAuditOnly()
     {
         List<Policies.Statement> analyst = Policies.ofRole(dev, "AccessAnalyst");
         assertThat(analyst).isNotEmpty();
@@ -38,10 +38,13 @@ class AccessConstructTest
                 assertThat(r).as(s.sid()).matches(
                         "arn:<AWS::Partition>:athena:<AWS::Region>:<AWS::AccountId>:workgroup/sluice-dev"
                                 + "|arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:(catalog|database/sluice_dev|table/sluice_dev/\\*)"
-                                + "|<StorageLake[0-9A-F]{8}\\.Arn>(/(silver|marts)/\\*)?"
+                                + "|<StorageLake[0-9A-F]{8}\\.Arn>(/(silver|gold|audit)/\\*)?"
                                 + "|<StorageArtifacts[0-9A-F]{8}\\.Arn>(/athena-results/\\*)?"
                                 + "|<EncryptionKey[0-9A-F]{8}\\.Arn>");
                 assertThat(r).doesNotContain("_raw", "bronze", "quarantine");
+            }
+            if (s.actions().contains("s3:GetObject") && s.resources().stream().anyMatch(r -> r.contains("/silver/"))) {
+                assertThat(s.resources()).anyMatch(r -> r.endsWith("/gold/*")).anyMatch(r -> r.endsWith("/audit/*"));
             }
             if (s.actions().stream().anyMatch(a -> a.startsWith("kms:"))) {
                 assertThat(s.raw().get("Condition")).isEqualTo(Map.of("StringEquals", Map.of("kms:ViaService",
@@ -74,7 +77,10 @@ class AccessConstructTest
         dev.resources("AWS::Glue::Table").values().stream().map(Policies::props)
                 .filter(p -> "sluice_dev".equals(p.get("DatabaseName")))
                 .forEach(p -> assertThat(Policies.render(Policies.map(Policies.map(p.get("TableInput"))
-                        .get("StorageDescriptor")).get("Location"))).contains("/silver/"));
+                        .get("StorageDescriptor")).get("Location"))).containsPattern("/(silver|gold|audit)/"));
+        dev.template().hasResourceProperties("AWS::Glue::Table", Match.objectLike(Map.of(
+                "DatabaseName", "sluice_dev_raw",
+                "TableInput", Match.objectLike(Map.of("Name", "raw_events")))));
     }
 
     @Test
@@ -84,7 +90,7 @@ class AccessConstructTest
                 .filter(s -> s.actions().stream().anyMatch(a -> a.startsWith("s3:Delete")))
                 .flatMap(s -> s.resources().stream()).toList();
         assertThat(deletable).isNotEmpty().allMatch(r -> r.matches(
-                "<StorageLake[0-9A-F]{8}\\.Arn>/((bronze|silver|quarantine|audit)/\\*/_delta_log/\\*|checkpoints/\\*)"));
+                "<StorageLake[0-9A-F]{8}\\.Arn>/((bronze|silver|gold|quarantine|audit)/\\*/_delta_log/\\*|checkpoints/\\*)"));
     }
 
     @Test

@@ -66,7 +66,39 @@ class AthenaConstructTest
                 "Database", "sluice_dev",
                 "WorkGroup", Match.objectLike(Map.of("Ref", Match.anyValue())),
                 "QueryString", "SELECT event_date, count(*) FROM tennis_serves GROUP BY 1"));
-        dev.template().hasResourceProperties("AWS::Athena::NamedQuery", Match.objectLike(Map.of("Name", "b_quarantine")));
+        dev.template().hasResourceProperties("AWS::Athena::NamedQuery", Match.objectLike(Map.of(
+                "Name", "b_quarantine", "Database", "sluice_dev_raw")));
+    }
+
+    @Test
+    void theRepositorysNotebookQueriesAreSavedOnePerFile() throws Exception
+    {
+        Path notebooks = SluiceApp.repositoryRoot().orElseThrow().resolve("notebooks");
+        List<Path> files = AthenaConstruct.sqlFiles(notebooks);
+        assertThat(files).hasSizeGreaterThanOrEqualTo(3);
+        // cdk synth (SluiceApp.settings) finds the checkout's notebooks/ by itself; Synth takes context only.
+        assertThat(SluiceApp.settings(SluiceApp.newApp(Map.of("env", "dev"))).notebooksDir()).contains(notebooks);
+        Synth dev = Synth.of(Map.of("env", "dev", "notebooksDir", notebooks.toString()));
+        dev.template().resourceCountIs("AWS::Athena::NamedQuery", files.size());
+        for (Path file : files) {
+            String name = file.getFileName().toString().replaceFirst("\\.sql$", "");
+            String sql = Files.readString(file);
+            dev.template().hasResourceProperties("AWS::Athena::NamedQuery", Match.objectLike(Map.of(
+                    "Name", name,
+                    "Description", "From notebooks/" + file.getFileName(),
+                    "Database", sql.contains("FROM quarantine") ? "sluice_dev_raw" : "sluice_dev",
+                    "QueryString", sql)));
+        }
+    }
+
+    @Test
+    void tablesReadAreTheNamesAfterFromAndJoin()
+    {
+        assertThat(AthenaConstruct.tablesRead("""
+                -- from the audit table: FROM nowhere
+                WITH t AS (SELECT * FROM tennis_serves s JOIN tennis_points p ON s.match_id = p.match_id)
+                SELECT try(from_utf8(raw_payload)) FROM quarantine CROSS JOIN UNNEST(reasons) AS r(a, b, c), t
+                """)).containsExactly("quarantine", "tennis_points", "tennis_serves");
     }
 
     @Test

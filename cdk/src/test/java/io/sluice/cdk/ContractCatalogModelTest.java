@@ -3,12 +3,18 @@ package io.sluice.cdk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.contract.Contract;
 import io.sluice.contract.ContractLoader;
 import io.sluice.contract.ContractRegistry;
+import io.sluice.marts.GoldMarts;
+import io.sluice.table.AuditColumns;
+import io.sluice.table.BronzeRecords;
+import io.sluice.table.LakeLayout;
 import io.sluice.table.QuarantineColumns;
 import io.sluice.table.SilverColumns;
 import io.sluice.table.SilverSchema;
+import io.sluice.table.TableSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +25,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Glue tables and registry schemas in the synthesized template are the contracts' own: columns equal
@@ -41,11 +48,12 @@ class ContractCatalogModelTest
     }
 
     @Test
-    void oneGlueTablePerSilverTablePlusQuarantine()
+    void oneGlueTablePerSilverTablePlusQuarantineBronzeAuditAndMarts()
     {
         assertThat(registry.contractsByTable()).isNotEmpty();
         List<String> expected = new ArrayList<>(registry.contractsByTable().keySet());
-        expected.add(ContractCatalogModel.QUARANTINE_TABLE);
+        expected.addAll(List.of(ContractCatalogModel.QUARANTINE_TABLE, "raw_events", "ingest_audit",
+                "player_daily_serves", "match_summary"));
         assertThat(dev.resources("AWS::Glue::Table").values())
                 .extracting(r -> String.valueOf(tableInput(r).get("Name")))
                 .containsExactlyInAnyOrderElementsOf(expected);
@@ -77,6 +85,51 @@ class ContractCatalogModelTest
     }
 
     @Test
+    void bronzeIsRawEventsInTheRestrictedDatabaseWithItsStructType()
+    {
+        Map<String, Object> table = glueTable("raw_events");
+        Map<String, Object> input = tableInput(table);
+        assertThat(Policies.props(table)).containsEntry("DatabaseName", "sluice_dev_raw");
+        assertThat(columns(input)).isEqualTo(expectedColumns(BronzeRecords.SCHEMA, BronzeRecords.PARTITION_COLUMNS));
+        assertThat(partitionKeys(input)).containsExactly(List.of("ingest_date", "date"));
+        assertThat(location(input)).endsWith("/bronze/raw_events/");
+        assertThat(Policies.map(input.get("Parameters"))).containsEntry("table_type", "DELTA");
+        assertThat(input).containsEntry("TableType", "EXTERNAL_TABLE");
+    }
+
+    @Test
+    void auditIsIngestAuditInTheAnalystsDatabaseWithItsStructType()
+    {
+        Map<String, Object> table = glueTable("ingest_audit");
+        Map<String, Object> input = tableInput(table);
+        assertThat(Policies.props(table)).containsEntry("DatabaseName", "sluice_dev");
+        assertThat(columns(input)).isEqualTo(expectedColumns(AuditColumns.SCHEMA, AuditColumns.PARTITION_COLUMNS));
+        assertThat(columns(input)).contains(List.of("silver_rows_by_table", "map<string,bigint>"));
+        assertThat(partitionKeys(input)).containsExactly(List.of("audit_date", "date"));
+        assertThat(location(input)).endsWith("/audit/ingest_audit/");
+        assertThat(Policies.map(input.get("Parameters"))).containsEntry("table_type", "DELTA");
+        assertThat(input).containsEntry("TableType", "EXTERNAL_TABLE");
+    }
+
+    @Test
+    void martsAreGoldTablesInTheAnalystsDatabaseWithTheirStructTypes()
+    {
+        List<TableSpec> marts = GoldMarts.tables(new LakeLayout("s3://lake", "s3://lake/checkpoints"));
+        assertThat(marts).extracting(TableSpec::name).containsExactly("player_daily_serves", "match_summary");
+        for (TableSpec mart : marts) {
+            Map<String, Object> table = glueTable(mart.name());
+            Map<String, Object> input = tableInput(table);
+            assertThat(Policies.props(table)).as(mart.name()).containsEntry("DatabaseName", "sluice_dev");
+            assertThat(columns(input)).as(mart.name()).isEqualTo(expectedColumns(mart.schema(), List.of()));
+            assertThat(partitionKeys(input)).as(mart.name()).isEmpty();
+            assertThat(mart.location()).isEqualTo("s3://lake/gold/" + mart.name());
+            assertThat(location(input)).as(mart.name()).endsWith("/gold/" + mart.name() + "/");
+            assertThat(Policies.map(input.get("Parameters"))).containsEntry("table_type", "DELTA");
+            assertThat(input).containsEntry("TableType", "EXTERNAL_TABLE");
+        }
+    }
+
+    @Test
     void columnsAndPartitionKeysTogetherAreTheWholeSchemaOnce()
     {
         Map<String, StructType> silverSchemas = SilverSchema.all(registry);
@@ -105,6 +158,44 @@ class ContractCatalogModelTest
                     .isEqualTo(json.readTree(Files.readAllBytes(contractsDir.resolve(latest.origin()))).get("schema"));
         }
         assertThat(registry.versions("tennis.serve")).hasSizeGreaterThan(1);
+    }
+
+    /**
+     * How a new compatible contract version reaches Glue: no step of its own. The stack derives the columns from
+     * the newest version of each contract at synth, so the deploy that ships the contract file updates the table.
+     */
+    @Test
+    void aNewContractVersionReachesTheGlueColumnsAtTheNextSynth(@TempDir Path copy) throws Exception
+    {
+        ObjectMapper json = new ObjectMapper();
+        for (String file : ContractLoader.listDirectory(contractsDir)) {
+            Files.createDirectories(copy.resolve(file).getParent());
+            Files.copy(contractsDir.resolve(file), copy.resolve(file));
+        }
+        Contract latest = registry.latest("tennis.serve").orElseThrow();
+        ObjectNode next = (ObjectNode) json.readTree(Files.readAllBytes(contractsDir.resolve(latest.origin())));
+        int version = latest.version() + 1;
+        next.put("version", version);
+        ((ObjectNode) next.get("schema").get("properties")).putObject("ball_brand")
+                .put("type", "string").put("description", "Optional: the ball in play.");
+        Path file = copy.resolve("tennis.serve/v" + version + ".json");
+        Files.write(file, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(next));
+
+        Synth withNewVersion = Synth.of(Map.of("env", "dev", SluiceApp.CONTRACTS_DIR, copy.toString()));
+        Map<String, Object> before = tableInput(glueTable("tennis_serves"));
+        Map<String, Object> after = tableInput(withNewVersion.resources("AWS::Glue::Table").values().stream()
+                .filter(r -> "tennis_serves".equals(tableInput(r).get("Name")))
+                .findFirst().orElseThrow());
+        assertThat(String.valueOf(before.get("StorageDescriptor"))).doesNotContain("ball_brand");
+        assertThat(String.valueOf(after.get("StorageDescriptor"))).contains("ball_brand");
+        assertThat(columns(after)).isEqualTo(expectedColumns(
+                SilverSchema.all(new ContractLoader().loadDirectory(copy)).get("tennis_serves"),
+                SilverColumns.PARTITION_COLUMNS));
+        assertThat(String.valueOf(after.get("Description"))).endsWith("contract v" + version + ")");
+        assertThat(withNewVersion.resources("AWS::Glue::Schema").values().stream().map(Policies::props)
+                .filter(p -> "tennis.serve".equals(p.get("Name")))
+                .map(p -> String.valueOf(p.get("SchemaDefinition"))))
+                .singleElement().asString().contains("ball_brand");
     }
 
     @Test

@@ -37,6 +37,13 @@ class EmrServerlessConstructTest
     }
 
     @Test
+    void emrStudioAndLivyMayOpenInteractiveSessions()
+    {
+        dev.template().hasResourceProperties("AWS::EMRServerless::Application", Match.objectLike(Map.of(
+                "InteractiveConfiguration", Map.of("StudioEnabled", true, "LivyEndpointEnabled", true))));
+    }
+
+    @Test
     void logsAreEncryptedWithTheCmkInCloudWatchAndS3()
     {
         Map<String, Object> keyArn = Map.of("Fn::GetAtt", List.of(keyId(), "Arn"));

@@ -28,7 +28,8 @@ class GlueJobsConstructTest
     @Test
     void oneGlue6SparkJobPerCommandRunningTheEntryPointFromTheGlueJar()
     {
-        dev.template().resourceCountIs("AWS::Glue::Job", 3);
+        dev.template().resourceCountIs("AWS::Glue::Job", 4);
+        assertThat(GlueJobDefinitions.load().keySet()).containsExactly("backfill", "replay", "maintain", "marts");
         for (GlueJobDefinition definition : GlueJobDefinitions.load().values()) {
             String command = definition.command();
             dev.template().hasResourceProperties("AWS::Glue::Job", Match.objectLike(Map.of(
@@ -126,8 +127,41 @@ class GlueJobsConstructTest
                 "Schedule", "cron(0 3 * * ? *)",
                 "StartOnCreation", true,
                 "Actions", List.of(Map.of("JobName", "sluice-dev-maintain"))));
-        Map<String, Object> trigger = dev.resources("AWS::Glue::Trigger").values().iterator().next();
-        assertThat(Policies.list(trigger.get("DependsOn"))).anyMatch(id -> String.valueOf(id).startsWith("GlueJobmaintain"));
+        assertThat(Policies.list(trigger("sluice-dev-maintain-schedule").get("DependsOn")))
+                .anyMatch(id -> String.valueOf(id).startsWith("GlueJobmaintain"));
+    }
+
+    @Test
+    void martsRunHourlyAsTheirOwnGlueJob()
+    {
+        dev.template().resourceCountIs("AWS::Glue::Trigger", 2);
+        dev.template().hasResourceProperties("AWS::Glue::Job", Match.objectLike(Map.of(
+                "Name", "sluice-dev-marts",
+                "Description", "Sluice marts: io.sluice.glue.GlueEntryPoint --command marts",
+                "DefaultArguments", Match.objectLike(Map.of(
+                        "--command", "marts",
+                        "--class", "SluiceGlueLauncher",
+                        "--database", "sluice_dev")))));
+        dev.template().hasResourceProperties("AWS::Glue::Trigger", Map.of(
+                "Name", "sluice-dev-marts-schedule",
+                "Description", Match.anyValue(),
+                "Type", "SCHEDULED",
+                // Every hour, at a quarter past (Glue's six-field cron: minutes, hours, day, month, weekday, year).
+                "Schedule", "cron(15 * * * ? *)",
+                "StartOnCreation", true,
+                "Actions", List.of(Map.of("JobName", "sluice-dev-marts"))));
+        assertThat(Policies.list(trigger("sluice-dev-marts-schedule").get("DependsOn")))
+                .anyMatch(id -> String.valueOf(id).startsWith("GlueJobmarts"));
+        assertThat(Synth.of(Map.of("env", "dev", "martsSchedule", "cron(45 */2 * * ? *)")).template()
+                .findResources("AWS::Glue::Trigger", Match.objectLike(Map.of("Properties", Match.objectLike(Map.of(
+                        "Name", "sluice-dev-marts-schedule", "Schedule", "cron(45 */2 * * ? *)")))))).hasSize(1);
+    }
+
+    private Map<String, Object> trigger(String name)
+    {
+        return dev.resources("AWS::Glue::Trigger").values().stream()
+                .filter(r -> name.equals(Policies.props(r).get("Name")))
+                .findFirst().orElseThrow(() -> new AssertionError("no Glue trigger " + name));
     }
 
     @Test

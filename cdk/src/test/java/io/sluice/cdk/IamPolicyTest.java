@@ -111,8 +111,8 @@ class IamPolicyTest
                     assertThat(r).as("%s/%s", role, s.sid()).matches(
                             "\\*"                                                              // PutMetricData only (above)
                                     + "|<Stream[0-9A-F]{8}\\.Arn>(/consumer/\\*)?"
-                                    + "|<StorageLake[0-9A-F]{8}\\.Arn>(/(bronze|silver|quarantine|audit|checkpoints)/\\*)?"
-                                    + "|<StorageLake[0-9A-F]{8}\\.Arn>/(bronze|silver|quarantine|audit)/\\*/_delta_log/\\*"
+                                    + "|<StorageLake[0-9A-F]{8}\\.Arn>(/(bronze|silver|gold|quarantine|audit|checkpoints)/\\*)?"
+                                    + "|<StorageLake[0-9A-F]{8}\\.Arn>/(bronze|silver|gold|quarantine|audit)/\\*/_delta_log/\\*"
                                     + "|<StorageArtifacts[0-9A-F]{8}\\.Arn>(/(jars|emr-logs|glue|glue-temp)/\\*)?"
                                     + "|<EncryptionKey[0-9A-F]{8}\\.Arn>"
                                     + "|<EmrLogs[0-9A-F]{8}\\.Arn>"

@@ -67,7 +67,8 @@ class MonitoringConstructTest
                         "source", List.of("aws.glue"),
                         "detail-type", List.of("Glue Job State Change"),
                         "detail", Map.of(
-                                "jobName", List.of("sluice-dev-backfill", "sluice-dev-maintain", "sluice-dev-replay"),
+                                "jobName", List.of("sluice-dev-backfill", "sluice-dev-maintain", "sluice-dev-marts",
+                                        "sluice-dev-replay"),
                                 "state", List.of("FAILED", "TIMEOUT", "ERROR"))))));
         for (String name : List.of("sluice-dev-emr-job-failures", "sluice-dev-glue-job-failures")) {
             // A labelled metric is written in the Metrics (MetricStat) form.

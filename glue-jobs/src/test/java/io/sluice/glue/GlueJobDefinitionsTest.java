@@ -15,7 +15,7 @@ class GlueJobDefinitionsTest
     {
         Map<String, GlueJobDefinition> jobs = GlueJobDefinitions.load();
 
-        assertThat(jobs.keySet()).containsExactly("backfill", "replay", "maintain");
+        assertThat(jobs.keySet()).containsExactly("backfill", "replay", "maintain", "marts");
         for (GlueJobDefinition job : jobs.values()) {
             assertThat(job.arguments())
                     .containsEntry("--command", job.command())
@@ -59,16 +59,17 @@ class GlueJobDefinitionsTest
                   backfill { worker-type = G.2X, workers = 10, timeout-minutes = 480 }
                   replay { worker-type = G.1X, workers = 2, timeout-minutes = 120 }
                   maintain { worker-type = G.1X, workers = 2, timeout-minutes = 120 }
+                  marts { worker-type = G.1X, workers = 2, timeout-minutes = 60 }
                 }
                 max-concurrent-runs = 1
                 max-retries = 0
                 """;
-        assertThat(GlueJobDefinitions.parse(ConfigFactory.parseString(valid))).hasSize(3);
+        assertThat(GlueJobDefinitions.parse(ConfigFactory.parseString(valid))).hasSize(4);
 
         assertThatThrownBy(() -> GlueJobDefinitions.parse(ConfigFactory.parseString(valid.replace("timeout-minutes = 480", "timeout = 480"))))
                 .hasMessage("Invalid Glue job definitions: unknown key jobs.backfill.timeout (expected one of [timeout-minutes, worker-type, workers])");
         assertThatThrownBy(() -> GlueJobDefinitions.parse(ConfigFactory.parseString(valid.replace("replay {", "replays {"))))
-                .hasMessage("Invalid Glue job definitions: unknown key jobs.replays (expected one of [backfill, maintain, replay])");
+                .hasMessage("Invalid Glue job definitions: unknown key jobs.replays (expected one of [backfill, maintain, marts, replay])");
         assertThatThrownBy(() -> GlueJobDefinitions.parse(ConfigFactory.parseString(valid.replace("G.2X", "G.3X"))))
                 .hasMessage("Invalid Glue job definition worker-type: 'G.3X' (expected one of [G.1X, G.2X, G.4X, G.8X])");
         assertThatThrownBy(() -> GlueJobDefinitions.parse(ConfigFactory.parseString(valid.replace("workers = 10", "workers = 1"))))
