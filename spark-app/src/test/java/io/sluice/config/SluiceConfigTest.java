@@ -45,10 +45,11 @@ final class SluiceConfigTest
         assertThat(config.value(ConfigKeys.STREAM_MAX_NESTING_DEPTH)).isEqualTo(64);
         assertThat(config.value(ConfigKeys.STREAM_STOP_MARKER)).isEmpty();
         assertThat(config.value(ConfigKeys.METRICS_CLOUDWATCH_NAMESPACE)).isEmpty();
+        assertThat(config.value(ConfigKeys.MAINTAIN_RAW_RETENTION_DAYS)).as("raw data is kept until a retention is chosen").isZero();
         assertThat(config.value(ConfigKeys.SPARK_MASTER)).isEqualTo("local[*]");
         assertThat(config.value(ConfigKeys.SPARK_SHUFFLE_PARTITIONS)).isEqualTo(4);
         // Every key is covered above: a new key needs its default asserted here.
-        assertThat(ConfigKeys.ALL).hasSize(28);
+        assertThat(ConfigKeys.ALL).hasSize(29);
     }
 
     @Test
