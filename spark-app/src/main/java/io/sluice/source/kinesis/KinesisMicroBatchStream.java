@@ -243,9 +243,15 @@ final class KinesisMicroBatchStream
         CachedIterator cached = iterators.remove(shardId);
         String iterator = cached != null && cached.position().equals(position) ? cached.iterator() : null;
         ShardReader reader = new ShardReader(client, calls, options.streamName(), shardId);
+        ShardReader.Scan scan;
+        try {
+            scan = reader.scan(position, iterator, 1, options.maxFetchTimePerShard(), availableNowCutoff);
+        }
+        finally {
+            // The next call on this shard is spaced from this answer (see ShardReader.MIN_CALL_SPACING).
+            lastProbeMillis.put(shardId, System.currentTimeMillis());
+        }
         long now = System.currentTimeMillis();
-        lastProbeMillis.put(shardId, now);
-        ShardReader.Scan scan = reader.scan(position, iterator, 1, options.maxFetchTimePerShard(), availableNowCutoff);
         if (scan.records() > 0) {
             return new Probe(true, position);
         }

@@ -22,7 +22,8 @@ final class ShardReader
 {
     // GetRecords returns at most 10,000 records per call.
     private static final int MAX_RECORDS_PER_CALL = 10_000;
-    // Kinesis allows five GetRecords per second and shard, for all readers of the shard together.
+    // Kinesis allows five GetRecords per second and shard, for all readers of the shard together. Calls are spaced
+    // from the previous call's answer, which the service sent after it counted that call.
     static final Duration MIN_CALL_SPACING = Duration.ofMillis(200);
     private static final Duration EMPTY_POLL_DELAY = Duration.ofMillis(200);
     private static final int MAX_EMPTY_AT_TIP = 50;
@@ -59,8 +60,13 @@ final class ShardReader
         ShardPosition position = from;
         String iterator = cachedIterator != null ? cachedIterator : iterator(from);
         int count = 0;
+        long lastAnswerMillis = 0;
         while (true) {
             int limit = Math.min(MAX_RECORDS_PER_CALL, maxRecords - count);
+            long wait = lastAnswerMillis + MIN_CALL_SPACING.toMillis() - System.currentTimeMillis();
+            if (wait > 0) {
+                KinesisCalls.pause(Duration.ofMillis(wait));
+            }
             GetRecordsResponse response;
             try {
                 String current = iterator;
@@ -69,6 +75,9 @@ final class ShardReader
             catch (ExpiredIteratorException e) {
                 iterator = iterator(position);
                 continue;
+            }
+            finally {
+                lastAnswerMillis = System.currentTimeMillis();
             }
             List<Record> records = response.records();
             for (Record record : records) {
@@ -247,9 +256,14 @@ final class ShardReader
             if (wait > 0) {
                 KinesisCalls.pause(Duration.ofMillis(wait));
             }
-            lastCallMillis = System.currentTimeMillis();
             String current = iterator;
-            return calls.call("GetRecords", () -> client.getRecords(request -> request.shardIterator(current).limit(limit)));
+            try {
+                return calls.call("GetRecords", () -> client.getRecords(request -> request.shardIterator(current).limit(limit)));
+            }
+            finally {
+                // Spaced from the answer, not the request: a request delayed on its way cannot arrive close to the next.
+                lastCallMillis = System.currentTimeMillis();
+            }
         }
     }
 
