@@ -17,6 +17,24 @@ import static java.util.Objects.requireNonNull;
  */
 public final class SparkSessions
 {
+    /**
+     * Settings the pipeline's speed depends on, wherever it runs: the session builder sets them, and {@code sluice
+     * submit} passes them to spark-submit so that executors start with them too.
+     * <ul>
+     *   <li>Spark keeps 100 compiled classes per JVM by default. One micro-batch of Sluice's plans (parse, dedup,
+     *   enforcement, five table writes) generates more than that, so every batch evicted and recompiled them all:
+     *   about 60 Janino compilations, seconds per batch. A larger cache compiles each class once per query.</li>
+     *   <li>No micro-batch without new data: the dedup stage's timeout would otherwise run a batch on every trigger
+     *   while the stream is idle (each one a full pass over the plans), delaying the next real batch and keeping
+     *   {@code Trigger.AvailableNow} from ever finishing. Expired ids are removed in the next batch with data.</li>
+     *   <li>Plan strings (for the SQL listener) are cut at 16 KiB: Sluice's plans print to megabytes, built per query.</li>
+     * </ul>
+     */
+    public static final Map<String, String> ENGINE_SETTINGS = Map.of(
+            "spark.sql.codegen.cache.maxEntries", "2000",
+            "spark.sql.streaming.noDataMicroBatches.enabled", "false",
+            "spark.sql.maxPlanStringLength", "16384");
+
     private SparkSessions() {}
 
     public static SparkSession.Builder builder(SluiceConfig config, String appName)
@@ -34,6 +52,9 @@ public final class SparkSessions
                 // Changelog checkpointing uploads only the changed keys each batch, so commit cost follows the batch, not the state.
                 .config("spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled", "true")
                 .config("spark.databricks.delta.properties.defaults.enableDeletionVectors", "false");
+        for (Map.Entry<String, String> setting : ENGINE_SETTINGS.entrySet()) {
+            builder = builder.config(setting.getKey(), setting.getValue());
+        }
         for (Map.Entry<String, String> setting : s3aSettings(config).entrySet()) {
             builder = builder.config("spark.hadoop." + setting.getKey(), setting.getValue());
         }

@@ -1,10 +1,12 @@
 package io.sluice.submit;
 
 import io.sluice.config.SourceConnector;
+import io.sluice.spark.SparkSessions;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import static java.util.Objects.requireNonNull;
 
@@ -57,6 +59,7 @@ public final class SparkSubmitParameters
         conf(parameters, "spark.executor.memory", resources.executorMemoryGb() + "g");
         conf(parameters, "spark.executor.instances", Integer.toString(resources.executors()));
         conf(parameters, "spark.dynamicAllocation.enabled", "false");
+        new TreeMap<>(SparkSessions.ENGINE_SETTINGS).forEach((key, value) -> conf(parameters, key, value));
         extraConf.forEach((key, value) -> {
             if (key.isBlank() || key.chars().anyMatch(Character::isWhitespace) || value.chars().anyMatch(Character::isWhitespace)) {
                 throw new IllegalArgumentException(("Invalid --spark-conf: '%s=%s' (expected key=value without whitespace: "
