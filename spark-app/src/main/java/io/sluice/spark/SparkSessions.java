@@ -27,13 +27,11 @@ public final class SparkSessions
      *   <li>No micro-batch without new data: the dedup stage's timeout would otherwise run a batch on every trigger
      *   while the stream is idle (each one a full pass over the plans), delaying the next real batch and keeping
      *   {@code Trigger.AvailableNow} from ever finishing. Expired ids are removed in the next batch with data.</li>
-     *   <li>Plan strings (for the SQL listener) are cut at 16 KiB: Sluice's plans print to megabytes, built per query.</li>
      * </ul>
      */
     public static final Map<String, String> ENGINE_SETTINGS = Map.of(
             "spark.sql.codegen.cache.maxEntries", "2000",
-            "spark.sql.streaming.noDataMicroBatches.enabled", "false",
-            "spark.sql.maxPlanStringLength", "16384");
+            "spark.sql.streaming.noDataMicroBatches.enabled", "false");
 
     private SparkSessions() {}
 

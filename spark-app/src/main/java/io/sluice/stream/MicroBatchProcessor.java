@@ -49,7 +49,8 @@ import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.udf;
 
 /**
- * Writes one micro-batch of labelled records (see {@link EventDeduplicator}) to every table, exactly once:
+ * Writes one micro-batch of labelled and routed records (see {@link EventDeduplicator}, {@link ContractEnforcer#route})
+ * to every table, exactly once:
  * bronze gets all records, silver the new and late-but-unseen events, quarantine the invalid ones, and the audit
  * log one row with the batch's offsets and accounting. Each table write is idempotent on (query id, batch id), so a
  * batch Spark re-executes after a crash writes nothing twice.
@@ -89,9 +90,9 @@ public final class MicroBatchProcessor
     }
 
     @Override
-    public void call(Dataset<Row> labelled, Long batchId)
+    public void call(Dataset<Row> batch, Long batchId)
     {
-        SparkSession spark = labelled.sparkSession();
+        SparkSession spark = batch.sparkSession();
         String queryId = Optional.ofNullable(spark.sparkContext().getLocalProperty(QUERY_ID_PROPERTY))
                 .orElseThrow(() -> new IllegalStateException("Cannot write a batch outside a streaming query: no query id"));
         Instant startedAt = clock.instant();
@@ -101,7 +102,8 @@ public final class MicroBatchProcessor
         }
         LakeWriter writer = new LakeWriter(spark, tables, markers, queryId);
 
-        Dataset<Row> routed = enforcer.route(labelled, batchConstant(ingestTime)).persist(StorageLevel.MEMORY_AND_DISK());
+        // Spark hands the batch over as a plan of one leaf (its rows), so what is built on it here plans quickly.
+        Dataset<Row> routed = batch.withColumn(ContractEnforcer.INGEST_TIME, batchConstant(ingestTime)).persist(StorageLevel.MEMORY_AND_DISK());
         activity.started();
         try {
             long mark = System.nanoTime();

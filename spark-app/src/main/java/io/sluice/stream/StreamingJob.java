@@ -18,6 +18,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
+import org.apache.spark.sql.types.DataTypes;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,10 +29,11 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.lit;
 
 /**
- * The streaming ingestion job: Kinesis → parse envelope → label duplicates and late events → per micro-batch,
- * enforce contracts and write bronze, silver, quarantine and audit. The job only wires the source and the sinks
+ * The streaming ingestion job: Kinesis → parse envelope → label duplicates and late events → route to contracts →
+ * per micro-batch, write bronze, silver, quarantine and audit. The job only wires the source and the sinks
  * around the pipeline's pure functions; a batch backfill uses the same functions.
  */
 public final class StreamingJob
@@ -68,13 +70,16 @@ public final class StreamingJob
 
         Dataset<Row> enveloped = new EnvelopeParser(Lake.limits(config)).parse(raw);
         Dataset<Row> labelled = new EventDeduplicator(config.value(ConfigKeys.STREAM_WATERMARK_DELAY)).label(enveloped);
+        // Routing is part of the streaming plan, so Spark analyzes its thousands of expressions once per query, not once
+        // per micro-batch; the micro-batch sets the ingest time (see MicroBatchProcessor).
+        Dataset<Row> routed = lake.enforcer().route(labelled, lit(null).cast(DataTypes.TimestampType));
 
         String queryName = config.value(ConfigKeys.STREAM_QUERY_NAME);
         String checkpoint = lake.layout().checkpoint(queryName);
         MicroBatchProcessor processor = new MicroBatchProcessor(lake.enforcer(), lake.tables(),
                 config.value(ConfigKeys.STREAM_LATE_POLICY), listener, Clock.systemUTC(), activity, checkpointCreated(checkpoint));
         try {
-            return labelled.writeStream()
+            return routed.writeStream()
                     .queryName(queryName)
                     .option("checkpointLocation", checkpoint)
                     .trigger(Trigger.ProcessingTime(config.value(ConfigKeys.STREAM_TRIGGER_INTERVAL).toMillis()))

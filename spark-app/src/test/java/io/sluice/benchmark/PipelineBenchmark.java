@@ -54,11 +54,12 @@ public final class PipelineBenchmark
      * @param batches micro-batches (input files) per run; the first two are not steady state
      * @param tinyBatches 1-record micro-batches per run that price the fixed cost of a batch
      */
-    record Options(boolean quick, int rounds, int batches, List<Integer> batchSizes, int cores, int tinyBatches)
+    record Options(boolean quick, int rounds, int batches, List<Integer> batchSizes, int cores, int tinyBatches, List<String> only)
     {
         Options
         {
             batchSizes = List.copyOf(requireNonNull(batchSizes, "batchSizes is null"));
+            only = List.copyOf(requireNonNull(only, "only is null"));
             if (rounds < 1 || batches < 3 || tinyBatches < 3 || cores < 1 || batchSizes.isEmpty()) {
                 throw new IllegalArgumentException("Invalid options: %s (at least 1 round, 3 batches, 3 tiny batches, 1 core, 1 batch size)".formatted(this));
             }
@@ -73,7 +74,8 @@ public final class PipelineBenchmark
                     continue;
                 }
                 if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                    throw new IllegalArgumentException("Invalid argument: " + args[i] + " (expected --quick, --rounds N, --batches N, --batch-sizes N,N, --cores N, --tiny-batches N)");
+                    throw new IllegalArgumentException("Invalid argument: " + args[i]
+                            + " (expected --quick, --rounds N, --batches N, --batch-sizes N,N, --cores N, --tiny-batches N, --only NAME,NAME)");
                 }
                 values.put(args[i], args[++i]);
             }
@@ -84,8 +86,10 @@ public final class PipelineBenchmark
                     Integer.parseInt(values.getOrDefault("--batches", quick ? "4" : "5")),
                     sizes,
                     Integer.parseInt(values.getOrDefault("--cores", "2")),
-                    Integer.parseInt(values.getOrDefault("--tiny-batches", quick ? "3" : "6")));
-            values.keySet().removeAll(List.of("--rounds", "--batches", "--batch-sizes", "--cores", "--tiny-batches"));
+                    Integer.parseInt(values.getOrDefault("--tiny-batches", quick ? "3" : "6")),
+                    // A subset of the contenders, for profiling one of them; ratios need all three.
+                    values.containsKey("--only") ? List.of(values.get("--only").split(",")) : List.of());
+            values.keySet().removeAll(List.of("--rounds", "--batches", "--batch-sizes", "--cores", "--tiny-batches", "--only"));
             if (!values.isEmpty()) {
                 throw new IllegalArgumentException("Invalid arguments: " + values.keySet());
             }
@@ -133,7 +137,12 @@ public final class PipelineBenchmark
             List<Contender> contenders = List.of(
                     new BareContender(spark, contracts, trigger),
                     new HandWrittenContender(contracts, trigger),
-                    new SluiceContender(spark, config));
+                    new SluiceContender(spark, config)).stream()
+                    .filter(contender -> options.only().isEmpty() || options.only().contains(contender.name()))
+                    .toList();
+            if (contenders.isEmpty()) {
+                throw new IllegalArgumentException("Invalid --only: " + options.only() + " (expected names among bare, handwritten, sluice)");
+            }
             new PipelineBenchmark(options, spark, jobs, contenders, work).run();
         }
         catch (Contender.BenchmarkFailure e) {
@@ -187,7 +196,9 @@ public final class PipelineBenchmark
                     figures.put(contender.name(), runOnce(contender, input, "round " + round));
                 }
                 rounds.add(figures);
-                printRound(round, figures);
+                if (options.only().isEmpty()) {
+                    printRound(round, figures);
+                }
                 // Fixed cost per batch, measured once per round, at the first size only: it does not depend on it.
                 if (size == options.batchSizes().get(0)) {
                     Map<String, RunFigures> tinyFigures = new LinkedHashMap<>();
@@ -199,7 +210,12 @@ public final class PipelineBenchmark
             }
             bySize.put(size, rounds);
         }
-        new PipelineReport(options, bySize, tinyRounds).print();
+        if (options.only().isEmpty()) {
+            new PipelineReport(options, bySize, tinyRounds).print();
+        }
+        else {
+            System.out.println("--only " + options.only() + ": no ratios and no RESULT line");
+        }
     }
 
     /** Round r starts with the contender r-1 places down the list, so each one takes every position in turn. */

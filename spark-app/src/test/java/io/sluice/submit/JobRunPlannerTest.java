@@ -38,7 +38,8 @@ final class JobRunPlannerTest
             + " --conf spark.sql.catalog.spark_catalog=org.apache.spark.sql.delta.catalog.DeltaCatalog"
             + " --conf spark.driver.cores=2 --conf spark.driver.memory=7g"
             + " --conf spark.executor.cores=2 --conf spark.executor.memory=7g --conf spark.executor.instances=2"
-            + " --conf spark.dynamicAllocation.enabled=false";
+            + " --conf spark.dynamicAllocation.enabled=false"
+            + " --conf spark.sql.codegen.cache.maxEntries=2000 --conf spark.sql.streaming.noDataMicroBatches.enabled=false";
 
     private static SubmitSettings settings()
     {
@@ -80,7 +81,9 @@ final class JobRunPlannerTest
                 new LinkedHashMap<>(Map.of("spark.sql.shuffle.partitions", "64")));
         assertThat(parameters).endsWith(" --conf spark.driver.cores=4 --conf spark.driver.memory=16g"
                 + " --conf spark.executor.cores=8 --conf spark.executor.memory=30g --conf spark.executor.instances=5"
-                + " --conf spark.dynamicAllocation.enabled=false --conf spark.sql.shuffle.partitions=64");
+                + " --conf spark.dynamicAllocation.enabled=false"
+                + " --conf spark.sql.codegen.cache.maxEntries=2000 --conf spark.sql.streaming.noDataMicroBatches.enabled=false"
+                + " --conf spark.sql.shuffle.partitions=64");
         assertThatThrownBy(() -> SparkSubmitParameters.of(SourceConnector.SLUICE, JobResources.DEFAULT, Map.of("spark.driver.extraJavaOptions", "-Da=1 -Db=2")))
                 .hasMessage("Invalid --spark-conf: 'spark.driver.extraJavaOptions=-Da=1 -Db=2' (expected key=value without whitespace: "
                         + "EMR Serverless splits sparkSubmitParameters on it)");
