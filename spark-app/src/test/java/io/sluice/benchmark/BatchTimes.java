@@ -18,8 +18,15 @@ final class BatchTimes
     /**
      * @param triggerMillis the batch's trigger time (progress {@code timestamp}), epoch milliseconds
      * @param durationMillis {@code durationMs.triggerExecution}: the whole batch, offsets to commit
+     * @param phases the progress's {@code durationMs}: latestOffset, queryPlanning, addBatch, walCommit, commitOffsets, ...
      */
-    record Batch(long triggerMillis, long durationMillis, long inputRows) {}
+    record Batch(long triggerMillis, long durationMillis, long inputRows, Map<String, Long> phases)
+    {
+        Batch
+        {
+            phases = Map.copyOf(phases);
+        }
+    }
 
     private final Map<UUID, Map<Long, Batch>> byQuery = new ConcurrentHashMap<>();
 
@@ -31,7 +38,7 @@ final class BatchTimes
     {
         var progress = event.progress();
         Batch batch = new Batch(Instant.parse(progress.timestamp()).toEpochMilli(),
-                progress.durationMs().getOrDefault("triggerExecution", 0L), progress.numInputRows());
+                progress.durationMs().getOrDefault("triggerExecution", 0L), progress.numInputRows(), progress.durationMs());
         byQuery.computeIfAbsent(progress.id(), id -> new ConcurrentHashMap<>()).put(progress.batchId(), batch);
     }
 

@@ -27,10 +27,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -464,7 +466,22 @@ public final class FreshnessBenchmark
             waiting[i] = batch.triggerMillis() - row.arrivalMillis();
             processing[i] = row.visibleMillis() - batch.triggerMillis();
         });
-        long[] durations = batches.values().stream().filter(batch -> batch.inputRows() > 0).mapToLong(BatchTimes.Batch::durationMillis).toArray();
+        List<BatchTimes.Batch> withRecords = batches.values().stream().filter(batch -> batch.inputRows() > 0).toList();
+        long[] durations = withRecords.stream().mapToLong(BatchTimes.Batch::durationMillis).toArray();
+        // Where a batch's time goes, median per step: the source's offsets and the commits are the trigger's share, addBatch the pipeline's.
+        Map<String, Long> steps = new TreeMap<>();
+        withRecords.stream().flatMap(batch -> batch.phases().keySet().stream()).distinct().forEach(step -> {
+            long[] values = withRecords.stream().mapToLong(batch -> batch.phases().getOrDefault(step, 0L)).toArray();
+            steps.put(step, Distribution.of(values, values.length).p50());
+        });
+        // Whether silver became visible before bronze in each batch, and by how much (bronze − silver, ms).
+        Map<Long, Long> silverByBatch = new HashMap<>();
+        lake.tables().silver().values().forEach(table -> SilverVisibility.visibleByBatch(Path.of(table.location()))
+                .forEach((batch, visible) -> silverByBatch.merge(batch, visible, Math::max)));
+        Map<Long, Long> bronzeByBatch = SilverVisibility.visibleByBatch(Path.of(lake.tables().bronze().location()));
+        long[] silverLead = silverByBatch.entrySet().stream().filter(entry -> bronzeByBatch.containsKey(entry.getKey()))
+                .mapToLong(entry -> bronzeByBatch.get(entry.getKey()) - entry.getValue()).toArray();
+        long silverFirst = Arrays.stream(silverLead).filter(lead -> lead >= 0).count();
         List<String> problems = new ArrayList<>();
         if (!putMillis.isEmpty()) {
             problems.add("%,d valid ids produced are not in silver (e.g. %s)".formatted(putMillis.size(), putMillis.keySet().stream().limit(3).toList()));
@@ -478,7 +495,8 @@ public final class FreshnessBenchmark
         reports.stream().filter(report -> !report.balanced() || report.alreadyCommitted()).forEach(report -> problems.add(report.summaryLine()));
         int count = matched[0];
         return new Figures(expected, Distribution.of(freshness, count), Distribution.of(kinesis, count), Distribution.of(waiting, count),
-                Distribution.of(processing, count), Distribution.of(durations, durations.length), problems);
+                Distribution.of(processing, count), Distribution.of(durations, durations.length), steps,
+                silverFirst, Distribution.of(silverLead, silverLead.length), problems);
     }
 
     /**
@@ -486,7 +504,7 @@ public final class FreshnessBenchmark
      * @param problems why the run does not count; empty when silver holds every valid id once and every batch balanced
      */
     record Figures(int validIds, Distribution freshness, Distribution kinesis, Distribution waiting, Distribution processing, Distribution batchDuration,
-            List<String> problems)
+            Map<String, Long> batchSteps, long silverFirst, Distribution silverLead, List<String> problems)
     {
         Figures
         {
@@ -495,6 +513,8 @@ public final class FreshnessBenchmark
             requireNonNull(waiting, "waiting is null");
             requireNonNull(processing, "processing is null");
             requireNonNull(batchDuration, "batchDuration is null");
+            batchSteps = Map.copyOf(requireNonNull(batchSteps, "batchSteps is null"));
+            requireNonNull(silverLead, "silverLead is null");
             problems = List.copyOf(requireNonNull(problems, "problems is null"));
         }
     }
@@ -548,6 +568,9 @@ public final class FreshnessBenchmark
             System.out.println("      processing   " + value.processing().line() + "   (silver commit − batch trigger)");
             System.out.printf("    batch duration p50 %,d ms, p99 %,d ms over %d batches with records; %s%n", value.batchDuration().p50(), value.batchDuration().p99(),
                     value.batchDuration().count(), verdict);
+            System.out.println("    batch steps, median ms: " + new TreeMap<>(value.batchSteps()));
+            System.out.printf("    silver visible before bronze in %d of %d batches; bronze − silver p50 %,d ms%n", value.silverFirst(), value.silverLead().count(),
+                    value.silverLead().p50());
         }
 
         String tableRow()

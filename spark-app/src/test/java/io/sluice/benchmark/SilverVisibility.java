@@ -77,6 +77,14 @@ final class SilverVisibility
         }
     }
 
+    /** Batch id to when the table's last commit of that batch became visible (epoch milliseconds), for any Sluice table. */
+    static Map<Long, Long> visibleByBatch(Path table)
+    {
+        Map<Long, Long> byBatch = new HashMap<>();
+        commitsByFile(table).values().forEach(commit -> byBatch.merge(commit.batchId(), commit.visibleMillis(), Math::max));
+        return byBatch;
+    }
+
     /** Data file name to the commit that added it, from every commit file of the table's log. */
     static Map<String, Commit> commitsByFile(Path table)
     {
