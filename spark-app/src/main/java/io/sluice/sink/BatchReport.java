@@ -50,7 +50,10 @@ public record BatchReport(
         return recordsRead == silverRows() + duplicates + quarantined;
     }
 
-    /** How far the newest record of this batch was behind the wall clock when the batch finished. */
+    /**
+     * The batch's freshness: how old the newest record it read (by Kinesis arrival time) was when the batch had made it
+     * visible, i.e. when every table write but the audit row had committed ({@code duration} ends there).
+     */
     public Optional<Duration> behind()
     {
         return maxArrivalTime.map(arrival -> Duration.between(arrival, startedAt.plus(duration))).map(d -> d.isNegative() ? Duration.ZERO : d);
@@ -59,7 +62,7 @@ public record BatchReport(
     /** The one line the job prints per micro-batch. */
     public String summaryLine()
     {
-        return "batch %d | read %,d | silver %,d | duplicates %,d | late %,d | quarantined %,d | %,d ms | behind %s%s%s".formatted(
+        return "batch %d | read %,d | silver %,d | duplicates %,d | late %,d | quarantined %,d | %,d ms | freshness %s%s%s".formatted(
                 batchId, recordsRead, silverRows(), duplicates, late, quarantined, duration.toMillis(),
                 behind().map(d -> "%.1f s".formatted(d.toMillis() / 1000.0)).orElse("-"),
                 balanced() ? "" : " | UNBALANCED",

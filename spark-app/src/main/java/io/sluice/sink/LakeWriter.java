@@ -22,7 +22,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The one commit protocol of a lake, for the stream, backfill and replay alike: append a unit of work's on-time rows
- * (bronze, silver, quarantine, side by side), insert the silver rows not yet present (late events, backfill, replay),
+ * (silver first, then bronze and quarantine), insert the silver rows not yet present (late events, backfill, replay),
  * and write the unit's audit row last. Every commit carries its marker ({@link CommitMarkers}): writer
  * {@code sluice:<run>:<table>}, version = the unit (batch id, slice index), so a unit run again writes nothing twice.
  * The callers decide what the rows are; this class decides how they reach the tables.
@@ -86,7 +86,7 @@ public final class LakeWriter
         }
     }
 
-    /** Appends the unit's rows; the tables are independent, so their appends run side by side. */
+    /** Appends the unit's rows: the silver tables side by side, then bronze and quarantine side by side. */
     public Written append(long unit, Appends appends)
     {
         requireNonNull(appends, "appends is null");
@@ -94,24 +94,27 @@ public final class LakeWriter
         // they run are cancelled with the query like any other job of the batch.
         ExecutorService pool = Executors.newFixedThreadPool(APPEND_PARALLELISM);
         try {
-            Future<WriteResult> bronze = appends.bronze()
-                    .map(rows -> pool.submit(() -> writer.append(rows, tables.bronze(), writerId("bronze"), unit)))
-                    .orElse(CompletableFuture.completedFuture(new WriteResult(0, false)));
+            // Silver first, bronze and quarantine once it has committed: silver is what readers wait for (freshness).
+            // Side by side, the silver appends finished seconds after bronze's (measured: docs/benchmarks.md, freshness),
+            // even when submitted first; on a few cores their work only competes, so little overlap is lost.
             Map<String, Future<WriteResult>> silver = new TreeMap<>();
             appends.silver().forEach((table, rows) -> silver.put(table,
                     pool.submit(() -> writer.append(rows, tables.silver(table), writerId("silver:" + table), unit))));
-            Future<WriteResult> quarantine = appends.quarantine()
-                    .map(rows -> pool.submit(() -> writer.append(rows, tables.quarantine(), writerId("quarantine"), unit)))
-                    .orElse(CompletableFuture.completedFuture(new WriteResult(0, false)));
-
-            WriteResult bronzeResult = await(bronze);
-            boolean alreadyCommitted = bronzeResult.alreadyCommitted();
+            boolean alreadyCommitted = false;
             Map<String, Long> silverRows = new TreeMap<>();
             for (Map.Entry<String, Future<WriteResult>> table : silver.entrySet()) {
                 WriteResult result = await(table.getValue());
                 silverRows.put(table.getKey(), result.rows());
                 alreadyCommitted |= result.alreadyCommitted();
             }
+            Future<WriteResult> bronze = appends.bronze()
+                    .map(rows -> pool.submit(() -> writer.append(rows, tables.bronze(), writerId("bronze"), unit)))
+                    .orElse(CompletableFuture.completedFuture(new WriteResult(0, false)));
+            Future<WriteResult> quarantine = appends.quarantine()
+                    .map(rows -> pool.submit(() -> writer.append(rows, tables.quarantine(), writerId("quarantine"), unit)))
+                    .orElse(CompletableFuture.completedFuture(new WriteResult(0, false)));
+            WriteResult bronzeResult = await(bronze);
+            alreadyCommitted |= bronzeResult.alreadyCommitted();
             WriteResult quarantineResult = await(quarantine);
             return new Written(bronzeResult.rows(), silverRows, quarantineResult.rows(), alreadyCommitted | quarantineResult.alreadyCommitted());
         }
