@@ -1,6 +1,7 @@
 package io.sluice.submit;
 
 import io.sluice.config.SourceConnector;
+import io.sluice.config.UsageException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -59,7 +60,7 @@ public final class SparkSubmitParameters
         conf(parameters, "spark.dynamicAllocation.enabled", "false");
         extraConf.forEach((key, value) -> {
             if (key.isBlank() || key.chars().anyMatch(Character::isWhitespace) || value.chars().anyMatch(Character::isWhitespace)) {
-                throw new IllegalArgumentException(("Invalid --spark-conf: '%s=%s' (expected key=value without whitespace: "
+                throw new UsageException(("Invalid --spark-conf: '%s=%s' (expected key=value without whitespace: "
                         + "EMR Serverless splits sparkSubmitParameters on it)").formatted(key, value));
             }
             conf(parameters, key, value);
