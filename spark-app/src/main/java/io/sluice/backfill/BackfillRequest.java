@@ -1,5 +1,7 @@
 package io.sluice.backfill;
 
+import io.sluice.config.UsageException;
+
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -24,7 +26,7 @@ public record BackfillRequest(TimeRange range, BackfillSource source, Set<String
         requireNonNull(source, "source is null");
         datasets = java.util.Collections.unmodifiableSet(new TreeSet<>(requireNonNull(datasets, "datasets is null")));
         if (sliceRecords < 1) {
-            throw new IllegalArgumentException("Invalid --slice-records: %d; use a positive number of records".formatted(sliceRecords));
+            throw new UsageException("Invalid --slice-records: %d; use a positive number of records".formatted(sliceRecords));
         }
     }
 }

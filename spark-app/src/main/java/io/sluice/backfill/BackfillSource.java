@@ -1,11 +1,10 @@
 package io.sluice.backfill;
 
-import io.sluice.table.RawRecordColumns;
-
-
-import io.sluice.table.BronzeRecords;
-import io.sluice.table.SluiceTables;
+import io.sluice.config.UsageException;
 import io.sluice.source.JsonLinesArchive;
+import io.sluice.table.BronzeRecords;
+import io.sluice.table.RawRecordColumns;
+import io.sluice.table.SluiceTables;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -37,7 +36,7 @@ public sealed interface BackfillSource
     {
         requireNonNull(text, "text is null");
         if (text.isBlank()) {
-            throw new IllegalArgumentException("Invalid --source: empty; use raw-table or a path or s3:// prefix of JSON-lines files");
+            throw new UsageException("Invalid --source: empty; use raw-table or a path or s3:// prefix of JSON-lines files");
         }
         return text.equals(RAW_TABLE) ? new RawTable() : new JsonLines(text);
     }

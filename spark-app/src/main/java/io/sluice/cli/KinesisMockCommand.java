@@ -6,7 +6,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -33,19 +35,27 @@ final class KinesisMockCommand
     public Integer call()
             throws InterruptedException
     {
+        // Every --stream is checked before the mock starts, so a bad one starts nothing.
+        Map<String, Integer> shardsByStream = new LinkedHashMap<>();
+        for (String stream : streams) {
+            String[] parts = stream.split(":", 2);
+            int shards;
+            try {
+                shards = parts.length == 2 ? Integer.parseInt(parts[1]) : 4;
+            }
+            catch (NumberFormatException e) {
+                shards = 0;
+            }
+            if (parts[0].isEmpty() || shards < 1) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Invalid --stream: '" + stream + "' (expected NAME:SHARDS, at least 1 shard)");
+            }
+            shardsByStream.put(parts[0], shards);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         try (KinesisMock mock = KinesisMock.start(SluiceHome.resolve(), OptionalInt.of(port))) {
-            for (String stream : streams) {
-                String[] parts = stream.split(":", 2);
-                int shards;
-                try {
-                    shards = parts.length == 2 ? Integer.parseInt(parts[1]) : 4;
-                }
-                catch (NumberFormatException e) {
-                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Invalid --stream: '" + stream + "' (expected NAME:SHARDS)");
-                }
-                mock.createStream(parts[0], shards);
-                spec.commandLine().getOut().printf("created stream %s with %d shards%n", parts[0], shards);
+            for (Map.Entry<String, Integer> stream : shardsByStream.entrySet()) {
+                mock.createStream(stream.getKey(), stream.getValue());
+                spec.commandLine().getOut().printf("created stream %s with %d shards%n", stream.getKey(), stream.getValue());
             }
             spec.commandLine().getOut().printf("Kinesis mock listening on %s; Ctrl-C to stop%n", mock.endpoint());
             spec.commandLine().getOut().flush();

@@ -68,11 +68,17 @@ public final class SluiceMain
     }
 
     /**
-     * The most useful message of a failure's cause chain: the first one written for people ("Cannot ...",
-     * "Invalid ..."), else the outermost, so wrappers such as StreamingQueryException do not hide the reason.
+     * The most useful message of a failure's cause chain: an error Sluice raised on purpose ({@link SluiceError}),
+     * else the first message written for people ("Cannot ...", "Invalid ..."), else the outermost, so wrappers such as
+     * StreamingQueryException do not hide the reason.
      */
     static String rootMessage(Throwable throwable)
     {
+        for (Throwable current = throwable; current != null; current = current.getCause() == current ? null : current.getCause()) {
+            if (current instanceof SluiceError && current.getMessage() != null) {
+                return current.getMessage();
+            }
+        }
         for (Throwable current = throwable; current != null; current = current.getCause() == current ? null : current.getCause()) {
             String message = current.getMessage();
             if (message != null && (message.startsWith("Cannot ") || message.startsWith("Invalid "))) {

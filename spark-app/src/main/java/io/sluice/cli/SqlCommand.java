@@ -1,6 +1,9 @@
 package io.sluice.cli;
 
+import io.sluice.config.ConfigKeys;
+import io.sluice.config.InvalidConfigurationException;
 import io.sluice.config.SluiceConfig;
+import io.sluice.config.UsageException;
 import io.sluice.spark.SparkSessions;
 import io.sluice.lake.Lake;
 import io.sluice.trino.AthenaCatalog;
@@ -44,16 +47,22 @@ final class SqlCommand
     @Override
     public Integer call()
     {
+        if (!engine.equals("spark") && !engine.equals("trino")) {
+            throw new UsageException("Invalid --engine: '%s' (expected spark or trino)".formatted(engine));
+        }
         SluiceConfig config = configOptions.load();
         if (engine.equals("trino")) {
+            String lakeRoot = config.value(ConfigKeys.LAKE_ROOT);
+            if (lakeRoot.contains("://") && !lakeRoot.startsWith("file:")) {
+                // Checked before Trino starts: the local Trino reads the lake through its local file system only.
+                throw new InvalidConfigurationException(ConfigKeys.LAKE_ROOT.name(), lakeRoot,
+                        "a local directory with --engine trino; query an s3a:// lake with Athena, or with --engine spark");
+            }
             try (TrinoSession trino = TrinoSession.open(SluiceHome.resolve(), Lake.of(config), AthenaCatalog.of(database))) {
                 spec.commandLine().getOut().print(trino.query(query).format(maxRows));
                 spec.commandLine().getOut().flush();
                 return ExitCodes.OK;
             }
-        }
-        if (!engine.equals("spark")) {
-            throw new IllegalArgumentException("Invalid --engine: '%s' (expected spark or trino)".formatted(engine));
         }
         SparkSession spark = SparkSessions.builder(config, "sluice-sql").getOrCreate();
         try {

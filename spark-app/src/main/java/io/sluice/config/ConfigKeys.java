@@ -18,14 +18,16 @@ public final class ConfigKeys
             "sluice or aws-kinesis", Parsers.oneOf(SourceConnector.class, SourceConnector::configName),
             "Kinesis connector: sluice (Sluice's own source, runs anywhere) or aws-kinesis (bundled in EMR images)");
     public static final ConfigKey<String> SOURCE_STREAM_NAME = new ConfigKey<>("source.stream-name", "sluice-events",
-            "a Kinesis stream name", Parsers.nonEmptyString(), "Kinesis stream to read (and, for produce, to write)");
+            "a Kinesis stream name", Parsers.matching("[a-zA-Z0-9_.-]{1,128}", "a Kinesis stream name: 1 to 128 characters of a-z, A-Z, 0-9, _ . -"),
+            "Kinesis stream to read (and, for produce, to write)");
     public static final ConfigKey<String> SOURCE_REGION = new ConfigKey<>("source.region", "us-east-1",
             "an AWS region such as eu-west-1", Parsers.nonEmptyString(), "AWS region of the stream");
     public static final ConfigKey<String> SOURCE_ENDPOINT = new ConfigKey<>("source.endpoint", "http://127.0.0.1:4568",
             "an http(s) URL, or empty", Parsers.optionalHttpUri(),
             "Kinesis endpoint override; empty on AWS. The default is the local mock (sluice kinesis-mock)");
     public static final ConfigKey<String> SOURCE_ROLE_ARN = new ConfigKey<>("source.role-arn", "",
-            "an IAM role ARN, or empty", Parsers.string(), "Role to assume (STS) for reading the stream; empty uses the default credential chain");
+            "an IAM role ARN, or empty", Parsers.matching("(arn:.+)?", "an IAM role ARN such as arn:aws:iam::123456789012:role/reader, or empty"),
+            "Role to assume (STS) for reading the stream; empty uses the default credential chain");
     public static final ConfigKey<StartingPosition> SOURCE_STARTING_POSITION = new ConfigKey<>("source.starting-position",
             "TRIM_HORIZON", "TRIM_HORIZON, LATEST or AT_TIMESTAMP", Parsers.oneOf(StartingPosition.class, Enum::name),
             "Where a new query starts; a restarted one resumes from its checkpoint");
@@ -58,7 +60,8 @@ public final class ConfigKeys
             "a lower-case table name", Parsers.identifier(), "Audit table: one row per micro-batch with offsets and counts");
 
     public static final ConfigKey<String> STREAM_QUERY_NAME = new ConfigKey<>("stream.query-name", "sluice-ingest",
-            "a lower-case name", Parsers.nonEmptyString(), "Streaming query name; names the checkpoint directory");
+            "a name without / or ..", Parsers.matching("(?!.*\\.\\.)[^/]*\\S[^/]*", "a name without / or .. (it names the checkpoint directory)"),
+            "Streaming query name; names the checkpoint directory");
     public static final ConfigKey<Duration> STREAM_TRIGGER_INTERVAL = new ConfigKey<>("stream.trigger-interval", "1s",
             "a duration of at least 0s", Parsers.duration(Duration.ZERO), "Micro-batch trigger interval (0s: as fast as possible)");
     public static final ConfigKey<Duration> STREAM_WATERMARK_DELAY = new ConfigKey<>("stream.watermark-delay", "10m",

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** The value parsers configuration keys are built from. Each failure message says what is expected. */
@@ -113,6 +114,18 @@ final class Parsers
                 }
             }
             return trimmed;
+        };
+    }
+
+    /** A value that matches {@code pattern} as a whole; {@code expected} says in words what that is. */
+    static Function<String, String> matching(String pattern, String expected)
+    {
+        Pattern compiled = Pattern.compile(pattern);
+        return value -> {
+            if (!compiled.matcher(value).matches()) {
+                throw new IllegalArgumentException(expected);
+            }
+            return value;
         };
     }
 

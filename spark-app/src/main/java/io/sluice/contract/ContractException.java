@@ -41,6 +41,15 @@ public final class ContractException
         return new ContractException("Invalid contract %s: unknown key '%s' (allowed: %s)".formatted(origin, key, String.join(", ", allowed)), null);
     }
 
+    /**
+     * A contract that loads but cannot be used with the tables it is for, e.g. a property named like a column Sluice
+     * adds to every silver row; public because those columns are known where the tables are, above this package.
+     */
+    public static ContractException unusable(String origin, String why)
+    {
+        return new ContractException("Cannot use contract %s: %s".formatted(requireNonNull(origin, "origin is null"), requireNonNull(why, "why is null")), null);
+    }
+
     static ContractException conflict(String what)
     {
         return new ContractException("Invalid contract set: " + what, null);

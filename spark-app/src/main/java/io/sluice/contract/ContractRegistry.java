@@ -1,5 +1,7 @@
 package io.sluice.contract;
 
+import io.sluice.config.UsageException;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -84,7 +86,7 @@ public final class ContractRegistry
     {
         for (String name : names) {
             if (!byDataset.containsKey(name)) {
-                throw new IllegalArgumentException("Invalid %s: %s; known datasets: %s".formatted(option, name, String.join(", ", byDataset.keySet())));
+                throw new UsageException("Invalid %s: %s; known datasets: %s".formatted(option, name, String.join(", ", byDataset.keySet())));
             }
         }
     }

@@ -23,7 +23,7 @@ public record MaintenanceRequest(int recentDays, Duration retention, boolean dry
     {
         requireNonNull(retention, "retention is null");
         if (recentDays < 1) {
-            throw new IllegalArgumentException("Invalid --recent-days: %d; use 1 or more".formatted(recentDays));
+            throw new UsageException("Invalid --recent-days: %d; use 1 or more".formatted(recentDays));
         }
         if (retention.compareTo(SAFE_RETENTION) < 0) {
             throw new UsageException(("Invalid --retain: %dh is shorter than the safe minimum of %dh (the tables' "
@@ -31,7 +31,7 @@ public record MaintenanceRequest(int recentDays, Duration retention, boolean dry
                     .formatted(retention.toHours(), SAFE_RETENTION.toHours()));
         }
         if (rawRetentionDays < 0) {
-            throw new IllegalArgumentException("Invalid raw retention: %d days; use 0 (keep) or more".formatted(rawRetentionDays));
+            throw new UsageException("Invalid raw retention: %d days; use 0 (keep) or more".formatted(rawRetentionDays));
         }
     }
 

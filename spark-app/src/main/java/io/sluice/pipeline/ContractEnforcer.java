@@ -7,6 +7,7 @@ import io.sluice.table.SilverColumns;
 import io.sluice.table.SilverSchema;
 
 import io.sluice.contract.Contract;
+import io.sluice.contract.ContractException;
 import io.sluice.contract.ContractRegistry;
 import io.sluice.contract.SparkSchemaConverter;
 import org.apache.spark.sql.Column;
@@ -82,7 +83,7 @@ public final class ContractEnforcer
             Contract contract = contracts.get(index);
             for (String property : contract.schema().properties().keySet()) {
                 if (SilverColumns.RESERVED.contains(property)) {
-                    throw new IllegalArgumentException("Cannot enforce contract %s: property '%s' collides with a silver column".formatted(contract.origin(), property));
+                    throw ContractException.unusable(contract.origin(), "property '%s' collides with a silver column".formatted(property));
                 }
             }
             Column dataText = when(col(CONTRACT_INDEX).equalTo(index), col(ENVELOPE).getField(EnvelopeColumns.DATA));

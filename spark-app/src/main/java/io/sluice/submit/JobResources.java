@@ -1,5 +1,7 @@
 package io.sluice.submit;
 
+import io.sluice.config.UsageException;
+
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -31,7 +33,7 @@ public record JobResources(int driverCores, int driverMemoryGb, int executorCore
         checkMemory("--driver-memory", driverMemoryGb);
         checkMemory("--executor-memory", executorMemoryGb);
         if (executors < 1 || executors > 1000) {
-            throw new IllegalArgumentException("Invalid --executors: '%d' (expected 1 to 1000)".formatted(executors));
+            throw new UsageException("Invalid --executors: '%d' (expected 1 to 1000)".formatted(executors));
         }
     }
 
@@ -40,7 +42,7 @@ public record JobResources(int driverCores, int driverMemoryGb, int executorCore
     {
         Matcher matcher = MEMORY.matcher(value.trim().toLowerCase(Locale.ROOT));
         if (!matcher.matches()) {
-            throw new IllegalArgumentException("Invalid %s: '%s' (expected whole gigabytes such as 7g)".formatted(option, value));
+            throw new UsageException("Invalid %s: '%s' (expected whole gigabytes such as 7g)".formatted(option, value));
         }
         return Integer.parseInt(matcher.group(1));
     }
@@ -48,14 +50,14 @@ public record JobResources(int driverCores, int driverMemoryGb, int executorCore
     private static void checkCores(String option, int cores)
     {
         if (!WORKER_CORES.contains(cores)) {
-            throw new IllegalArgumentException("Invalid %s: '%d' (expected 1, 2, 4, 8 or 16, the vCPUs of an EMR Serverless worker)".formatted(option, cores));
+            throw new UsageException("Invalid %s: '%d' (expected 1, 2, 4, 8 or 16, the vCPUs of an EMR Serverless worker)".formatted(option, cores));
         }
     }
 
     private static void checkMemory(String option, int gigabytes)
     {
         if (gigabytes < 1 || gigabytes > MAX_MEMORY_GB) {
-            throw new IllegalArgumentException("Invalid %s: '%dg' (expected 1g to %dg)".formatted(option, gigabytes, MAX_MEMORY_GB));
+            throw new UsageException("Invalid %s: '%dg' (expected 1g to %dg)".formatted(option, gigabytes, MAX_MEMORY_GB));
         }
     }
 }

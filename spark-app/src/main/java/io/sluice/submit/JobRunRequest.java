@@ -61,10 +61,10 @@ public record JobRunRequest(
             throw new UsageException("Invalid job run mode: " + mode);
         }
         if (retryLimit < 1 || retryLimit > 10) {
-            throw new IllegalArgumentException("Invalid retry limit: %d (EMR Serverless allows 1 to 10)".formatted(retryLimit));
+            throw new UsageException("Invalid retry limit: %d (EMR Serverless allows 1 to 10)".formatted(retryLimit));
         }
         if (executionTimeoutMinutes < 0) {
-            throw new IllegalArgumentException("Invalid execution timeout: %d minutes".formatted(executionTimeoutMinutes));
+            throw new UsageException("Invalid execution timeout: %d minutes".formatted(executionTimeoutMinutes));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.sluice.submit;
 
 import io.sluice.config.SourceConnector;
+import io.sluice.config.UsageException;
 import io.sluice.spark.SparkSessions;
 
 import java.util.ArrayList;
@@ -62,7 +63,7 @@ public final class SparkSubmitParameters
         new TreeMap<>(SparkSessions.ENGINE_SETTINGS).forEach((key, value) -> conf(parameters, key, value));
         extraConf.forEach((key, value) -> {
             if (key.isBlank() || key.chars().anyMatch(Character::isWhitespace) || value.chars().anyMatch(Character::isWhitespace)) {
-                throw new IllegalArgumentException(("Invalid --spark-conf: '%s=%s' (expected key=value without whitespace: "
+                throw new UsageException(("Invalid --spark-conf: '%s=%s' (expected key=value without whitespace: "
                         + "EMR Serverless splits sparkSubmitParameters on it)").formatted(key, value));
             }
             conf(parameters, key, value);

@@ -1,5 +1,7 @@
 package io.sluice.submit;
 
+import io.sluice.config.UsageException;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -45,13 +47,13 @@ public record SubmitSettings(
         requireNonNull(retryLimit, "retryLimit is null");
         requireNonNull(timeoutMinutes, "timeoutMinutes is null");
         if (!applicationId.matches("[0-9a-z]{1,64}")) {
-            throw new IllegalArgumentException("Invalid --application-id: '%s' (expected an EMR Serverless application id such as 00fabcdef1234567)".formatted(applicationId));
+            throw new UsageException("Invalid --application-id: '%s' (expected an EMR Serverless application id such as 00fabcdef1234567)".formatted(applicationId));
         }
         if (!executionRoleArn.matches("arn:aws[a-z-]*:iam::[0-9]{12}:role/.+")) {
-            throw new IllegalArgumentException("Invalid --execution-role-arn: '%s' (expected arn:aws:iam::<account>:role/<name>)".formatted(executionRoleArn));
+            throw new UsageException("Invalid --execution-role-arn: '%s' (expected arn:aws:iam::<account>:role/<name>)".formatted(executionRoleArn));
         }
         if (clientToken.isBlank() || clientToken.length() > 64) {
-            throw new IllegalArgumentException("Invalid --client-token: '%s' (expected 1 to 64 characters)".formatted(clientToken));
+            throw new UsageException("Invalid --client-token: '%s' (expected 1 to 64 characters)".formatted(clientToken));
         }
     }
 }

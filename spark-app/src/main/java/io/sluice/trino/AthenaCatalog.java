@@ -1,5 +1,7 @@
 package io.sluice.trino;
 
+import io.sluice.config.UsageException;
+
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -19,7 +21,7 @@ public record AthenaCatalog(String catalog, String database)
         requireNonNull(database, "database is null");
         // Glue database names: lower case letters, digits and underscores; anything else would need quoting in Athena.
         if (!database.matches("[a-z][a-z0-9_]{0,254}")) {
-            throw new IllegalArgumentException("Invalid database name: '%s' (expected lower-case letters, digits and underscores, like sluice_dev)".formatted(database));
+            throw new UsageException("Invalid database name: '%s' (expected lower-case letters, digits and underscores, like sluice_dev)".formatted(database));
         }
         if (!catalog.matches("[a-z][a-z0-9_]*")) {
             throw new IllegalArgumentException("Invalid catalog name: '%s' (expected lower-case letters, digits and underscores)".formatted(catalog));

@@ -47,13 +47,13 @@ final class ArchitectureTest
     {
         check(noClasses().that().resideInAnyPackage("io.sluice.source..", "io.sluice.pipeline..", "io.sluice.sink..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.sluice.lake..", "io.sluice.stream..", "io.sluice.backfill..",
-                        "io.sluice.maintain..", "io.sluice.cli.."));
+                        "io.sluice.maintain..", "io.sluice.marts..", "io.sluice.cli.."));
     }
 
     @Test
     void batchJobsDoNotImportTheStream()
     {
-        check(noClasses().that().resideInAnyPackage("io.sluice.backfill..", "io.sluice.maintain..", "io.sluice.lake..")
+        check(noClasses().that().resideInAnyPackage("io.sluice.backfill..", "io.sluice.maintain..", "io.sluice.marts..", "io.sluice.lake..")
                 .should().dependOnClassesThat().resideInAPackage("io.sluice.stream.."));
         check(noClasses().that().resideInAPackage("io.sluice.lake..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.sluice.backfill..", "io.sluice.maintain.."));
@@ -83,7 +83,7 @@ final class ArchitectureTest
     private static final String[] ABOVE_GROUND = {
             "io.sluice.source..", "io.sluice.pipeline..", "io.sluice.sink..", "io.sluice.lake..", "io.sluice.stream..",
             "io.sluice.backfill..", "io.sluice.maintain..", "io.sluice.cli..", "io.sluice.metrics..", "io.sluice.produce..",
-            "io.sluice.local..", "io.sluice.submit.."};
+            "io.sluice.local..", "io.sluice.submit..", "io.sluice.marts..", "io.sluice.trino..", "io.sluice.spark.."};
 
     private static void check(ArchRule rule)
     {

@@ -10,13 +10,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
-/** Generated archives of JSON-lines files, and what the generator meant for each of their records. */
+/** Generated archives of JSON-lines files (what the generator meant for silver: {@code TestLakes.expectedSilverIds}). */
 final class Archives
 {
     private Archives() {}
@@ -39,30 +35,8 @@ final class Archives
         return records;
     }
 
-    /** Event ids meant for silver, by silver table. */
-    static Map<String, Set<String>> silverIds(List<ProducedRecord> records)
-    {
-        Map<String, Set<String>> ids = new HashMap<>();
-        for (ProducedRecord record : records) {
-            if (record.kind().fate() == RecordKind.Fate.SILVER) {
-                ids.computeIfAbsent(table(record.dataset().orElseThrow()), ignored -> new HashSet<>()).add(record.eventId().orElseThrow());
-            }
-        }
-        return ids;
-    }
-
     static long count(List<ProducedRecord> records, RecordKind.Fate fate)
     {
         return records.stream().filter(record -> record.kind().fate() == fate).count();
-    }
-
-    static String table(String dataset)
-    {
-        return switch (dataset) {
-            case "tennis.serve" -> "tennis_serves";
-            case "tennis.point" -> "tennis_points";
-            case "tennis.match" -> "tennis_match_status";
-            default -> throw new IllegalArgumentException(dataset);
-        };
     }
 }

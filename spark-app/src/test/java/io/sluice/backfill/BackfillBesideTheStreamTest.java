@@ -1,6 +1,5 @@
 package io.sluice.backfill;
 
-import io.sluice.config.SluiceConfig;
 import io.sluice.produce.FeedOptions;
 import io.sluice.produce.JsonLinesRecordWriter;
 import io.sluice.produce.ProducedRecord;
@@ -14,7 +13,8 @@ import io.sluice.lake.Lake;
 import io.sluice.stream.StreamingJob;
 import io.sluice.testing.ExtensionContextResolver;
 import io.sluice.testing.SharedSpark;
-import org.apache.spark.sql.Encoders;
+import io.sluice.testing.StreamHarness;
+import io.sluice.testing.TestLakes;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.junit.jupiter.api.Test;
@@ -38,8 +38,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 /**
  * A backfill and the stream writing the same silver partitions at the same time. The stream receives, late, part of
  * the very events the backfill merges, so both MERGE into the same partitions and race on their commits; afterwards
@@ -55,13 +53,11 @@ final class BackfillBesideTheStreamTest
             throws Exception
     {
         SparkSession spark = SharedSpark.session(context);
-        Lake lake = Lake.of(SluiceConfig.defaults().with(Map.of(
-                "lake.root", directory.resolve("lake").toString(),
-                "lake.checkpoint-root", directory.resolve("checkpoints").toString(),
+        Lake lake = TestLakes.lake(directory, Map.of(
                 "stream.trigger-interval", "200ms",
                 "stream.watermark-delay", "30s",
                 "stream.max-record-bytes", "65536",
-                "spark.shuffle-partitions", "2")));
+                "spark.shuffle-partitions", "2"));
         // The morning's events, in an archive; the stream is live from noon on, with its own events.
         Path archive = directory.resolve("archive");
         List<ProducedRecord> morning = Archives.write(archive, 1, 6_000, NOON.minus(Duration.ofHours(3)), 1.0, Duration.ZERO);
@@ -74,7 +70,7 @@ final class BackfillBesideTheStreamTest
         StreamingQuery query = new StreamingJob(spark, lake).start(
                 JsonLinesArchive.fromLines(spark.readStream().option("maxFilesPerTrigger", 1).text(incoming.toString())), reports::add, activity);
         try {
-            awaitIngested(query, reports, streamed.size());
+            StreamHarness.awaitIngested(query, reports, streamed.size(), Duration.ofMinutes(10));
 
             // The backfill runs in its own session, as it would in its own job, in one-hour slices: several MERGEs.
             SparkSession backfillSession = spark.newSession();
@@ -91,7 +87,7 @@ final class BackfillBesideTheStreamTest
                 streamed.addAll(drop(incoming, file++, lateCopies.subList(part * lateCopies.size() / 4, (part + 1) * lateCopies.size() / 4)));
             }
             BackfillResult result = backfill.get(10, TimeUnit.MINUTES);
-            awaitIngested(query, reports, streamed.size());
+            StreamHarness.awaitIngested(query, reports, streamed.size(), Duration.ofMinutes(10));
 
             assertThat(result.balanced()).as(result.summaryLine()).isTrue();
             assertThat(result.recordsRead()).isEqualTo(morning.size());
@@ -104,14 +100,9 @@ final class BackfillBesideTheStreamTest
         assertThat(reports.stream().mapToLong(BatchReport::recordsRead).sum()).isEqualTo(streamed.size());
         assertThat(reports.stream().mapToLong(BatchReport::late).sum()).as("the morning's copies took the stream's late path").isPositive();
 
-        Map<String, Set<String>> expected = new HashMap<>(Archives.silverIds(morning));
-        Archives.silverIds(streamed).forEach((table, ids) -> expected.computeIfAbsent(table, ignored -> new HashSet<>()).addAll(ids));
-        for (Map.Entry<String, Set<String>> table : expected.entrySet()) {
-            List<String> ids = spark.read().format("delta").load(lake.tables().silver(table.getKey()).location())
-                    .select("event_id").as(Encoders.STRING()).collectAsList();
-            assertThat(ids).as("no duplicate ids in " + table.getKey()).doesNotHaveDuplicates();
-            assertThat(new HashSet<>(ids)).as(table.getKey()).isEqualTo(table.getValue());
-        }
+        Map<String, Set<String>> expected = new HashMap<>(TestLakes.expectedSilverIds(morning));
+        TestLakes.expectedSilverIds(streamed).forEach((table, ids) -> expected.computeIfAbsent(table, ignored -> new HashSet<>()).addAll(ids));
+        TestLakes.assertSilverIds(spark, lake, expected);
         long badRecords = Archives.count(morning, RecordKind.Fate.QUARANTINE) + Archives.count(streamed, RecordKind.Fate.QUARANTINE);
         assertThat(spark.read().format("delta").load(lake.tables().quarantine().location()).count()).isEqualTo(badRecords);
     }
@@ -126,15 +117,5 @@ final class BackfillBesideTheStreamTest
         }
         Files.move(staged, incoming.resolve("part-%03d.jsonl".formatted(number)), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         return records;
-    }
-
-    private static void awaitIngested(StreamingQuery query, List<BatchReport> reports, long expected)
-    {
-        await().atMost(Duration.ofMinutes(10)).until(() -> {
-            if (!query.isActive()) {
-                throw new AssertionError("The streaming query stopped", query.exception().isDefined() ? query.exception().get() : null);
-            }
-            return reports.stream().mapToLong(BatchReport::recordsRead).sum() >= expected;
-        });
     }
 }

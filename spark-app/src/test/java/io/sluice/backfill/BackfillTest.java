@@ -1,17 +1,17 @@
 package io.sluice.backfill;
 
-import io.sluice.config.SluiceConfig;
 import io.sluice.produce.ProducedRecord;
 import io.sluice.produce.RecordKind;
 import io.sluice.sink.BatchReport;
 import io.sluice.table.TableSpec;
 import io.sluice.source.JsonLinesArchive;
 import io.sluice.stream.BatchActivity;
-import io.sluice.stream.GracefulStop;
 import io.sluice.lake.Lake;
 import io.sluice.stream.StreamingJob;
 import io.sluice.testing.ExtensionContextResolver;
 import io.sluice.testing.SharedSpark;
+import io.sluice.testing.StreamHarness;
+import io.sluice.testing.TestLakes;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -31,7 +31,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,7 +40,6 @@ import java.util.stream.Stream;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Backfill against the stream it must agree with: one generated archive (duplicates, out-of-order, late and invalid
@@ -83,17 +81,7 @@ final class BackfillTest
         streamReports = new CopyOnWriteArrayList<>();
         BatchActivity activity = new BatchActivity();
         StreamingQuery query = new StreamingJob(spark, streamed).start(JsonLinesArchive.fromLines(lines), streamReports::add, activity);
-        try {
-            await().atMost(Duration.ofMinutes(20)).until(() -> {
-                if (!query.isActive()) {
-                    throw new AssertionError("The streaming query stopped", query.exception().isDefined() ? query.exception().get() : null);
-                }
-                return streamReports.stream().mapToLong(BatchReport::recordsRead).sum() >= records.size();
-            });
-        }
-        finally {
-            GracefulStop.stopBetweenBatches(query, activity);
-        }
+        StreamHarness.ingestThenStop(query, activity, streamReports, records.size(), Duration.ofMinutes(20));
         assertThat(streamReports).allSatisfy(report -> assertThat(report.balanced()).as(report.summaryLine()).isTrue());
     }
 
@@ -124,11 +112,9 @@ final class BackfillTest
         assertThat(first.quarantined()).isEqualTo(Archives.count(records, RecordKind.Fate.QUARANTINE));
         assertThat(first.slices()).as("slices of whole hours, then the records without a time").isGreaterThanOrEqualTo(4);
         assertThat(progress).anyMatch(line -> line.contains("100.0%") && line.contains("records/s") && line.contains("ETA"));
-        Map<String, Set<String>> expected = Archives.silverIds(records);
+        Map<String, Set<String>> expected = TestLakes.expectedSilverIds(records);
+        TestLakes.assertSilverIds(spark, backfilled, expected);
         for (String table : expected.keySet()) {
-            List<String> ids = silver(backfilled, table).select("event_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
-            assertThat(ids).as("no duplicate ids in " + table).doesNotHaveDuplicates();
-            assertThat(new HashSet<>(ids)).as(table).isEqualTo(expected.get(table));
             assertSameRows(silver(backfilled, table), silver(streamed, table), table);
         }
         assertSameRows(quarantine(backfilled), quarantine(streamed), "quarantine");
@@ -182,7 +168,7 @@ final class BackfillTest
         assertThat(result.balanced()).as(result.summaryLine()).isTrue();
         assertThat(result.silverInsertedByTable()).containsOnlyKeys("tennis_match_status", "tennis_points", "tennis_serves")
                 .containsEntry("tennis_serves", 0L)
-                .containsEntry("tennis_points", (long) Archives.silverIds(records).get("tennis_points").size());
+                .containsEntry("tennis_points", (long) TestLakes.expectedSilverIds(records).get("tennis_points").size());
         assertThat(silver(empty, "tennis_points").count()).isZero();
         assertThat(quarantine(empty).count()).isZero();
     }
@@ -198,13 +184,11 @@ final class BackfillTest
 
     private Lake lake(Path path)
     {
-        return Lake.of(SluiceConfig.defaults().with(Map.of(
-                "lake.root", path.resolve("lake").toString(),
-                "lake.checkpoint-root", path.resolve("checkpoints").toString(),
+        return TestLakes.lake(path, Map.of(
                 "stream.trigger-interval", "200ms",
                 "stream.watermark-delay", WATERMARK.toSeconds() + "s",
                 "stream.max-record-bytes", "65536",
-                "spark.shuffle-partitions", "2")));
+                "spark.shuffle-partitions", "2"));
     }
 
     private Dataset<Row> silver(Lake lake, String table)

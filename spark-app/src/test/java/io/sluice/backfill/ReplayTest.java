@@ -1,11 +1,11 @@
 package io.sluice.backfill;
 
-import io.sluice.config.SluiceConfig;
 import io.sluice.produce.ProducedRecord;
 import io.sluice.produce.RecordKind;
 import io.sluice.lake.Lake;
 import io.sluice.testing.ExtensionContextResolver;
 import io.sluice.testing.SharedSpark;
+import io.sluice.testing.TestLakes;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,7 +65,7 @@ final class ReplayTest
         new Backfill(spark, strictLake, line -> {}, Clock.systemUTC()).run(new BackfillRequest(new TimeRange(DAY, DAY.plus(Duration.ofDays(1))),
                 new BackfillSource.JsonLines(directory.resolve("archive").toString()), Set.of(), false, BackfillRequest.DEFAULT_SLICE_RECORDS, false));
 
-        Set<String> goodPoints = Archives.silverIds(records).get("tennis_points");
+        Set<String> goodPoints = TestLakes.expectedSilverIds(records).get("tennis_points");
         Set<String> wronglyQuarantined = new HashSet<>(goodPoints);
         wronglyQuarantined.removeAll(pointIds(strictLake));
         assertThat(wronglyQuarantined).as("the strict contract rejects some good points").isNotEmpty().hasSizeLessThan(goodPoints.size());
@@ -100,12 +100,10 @@ final class ReplayTest
 
     private Lake lake(Path directory, Path contracts)
     {
-        return Lake.of(SluiceConfig.defaults().with(Map.of(
-                "lake.root", directory.resolve("lake").toString(),
-                "lake.checkpoint-root", directory.resolve("checkpoints").toString(),
+        return TestLakes.lake(directory, Map.of(
                 "contracts.dir", contracts.toString(),
                 "stream.max-record-bytes", "65536",
-                "spark.shuffle-partitions", "2")));
+                "spark.shuffle-partitions", "2"));
     }
 
     private Set<String> pointIds(Lake lake)

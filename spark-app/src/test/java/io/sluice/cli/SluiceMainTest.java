@@ -1,5 +1,6 @@
 package io.sluice.cli;
 
+import io.sluice.config.InvalidConfigurationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -100,6 +101,76 @@ final class SluiceMainTest
         Result result = run("produce", "--duration", "forever", "--output", "target/never.jsonl");
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains("Invalid --duration: 'forever'");
+    }
+
+    @Test
+    void aBadConfigurationValueTheSourceWouldRefuseExitsTwoNamingTheKey()
+    {
+        Result result = run("produce", "--set", "source.stream-name=my stream", "--count", "1");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).isEqualTo("sluice: Invalid configuration value for 'source.stream-name': 'my stream' "
+                + "(expected a Kinesis stream name: 1 to 128 characters of a-z, A-Z, 0-9, _ . -), from --set" + System.lineSeparator());
+    }
+
+    @Test
+    void aQueryNameThatLeavesTheCheckpointRootExitsTwo()
+    {
+        Result result = run("stream", "--set", "stream.query-name=../other");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).isEqualTo("sluice: Invalid configuration value for 'stream.query-name': '../other' "
+                + "(expected a name without / or .. (it names the checkpoint directory)), from --set" + System.lineSeparator());
+    }
+
+    @Test
+    void anUnknownSqlEngineExitsTwoBeforeAnythingStarts()
+    {
+        Result result = run("sql", "--engine", "presto", "SELECT 1");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).isEqualTo("sluice: Invalid --engine: 'presto' (expected spark or trino)" + System.lineSeparator());
+    }
+
+    @Test
+    void theLocalTrinoRefusesARemoteLakeBeforeItStarts()
+    {
+        Result result = run("sql", "--engine", "trino", "--set", "lake.root=s3a://bucket/lake", "SELECT 1");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).isEqualTo("sluice: Invalid configuration value for 'lake.root': 's3a://bucket/lake' (expected a local directory "
+                + "with --engine trino; query an s3a:// lake with Athena, or with --engine spark)" + System.lineSeparator());
+    }
+
+    @Test
+    void badBatchOptionsExitTwo()
+    {
+        Result recentDays = run("maintain", "--recent-days", "0");
+        assertThat(recentDays.exitCode()).isEqualTo(2);
+        assertThat(recentDays.err()).isEqualTo("sluice: Invalid --recent-days: 0; use 1 or more" + System.lineSeparator());
+
+        Result sliceRecords = run("backfill", "--from", "2026-11-20", "--to", "2026-11-21", "--slice-records", "0");
+        assertThat(sliceRecords.exitCode()).isEqualTo(2);
+        assertThat(sliceRecords.err()).isEqualTo("sluice: Invalid --slice-records: 0; use a positive number of records" + System.lineSeparator());
+
+        Result source = run("backfill", "--from", "2026-11-20", "--to", "2026-11-21", "--source", " ");
+        assertThat(source.exitCode()).isEqualTo(2);
+        assertThat(source.err()).isEqualTo("sluice: Invalid --source: empty; use raw-table or a path or s3:// prefix of JSON-lines files"
+                + System.lineSeparator());
+    }
+
+    @Test
+    void aKinesisMockStreamWithoutShardsExitsTwo()
+    {
+        Result result = run("kinesis-mock", "--stream", "events:0");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("sluice: Invalid --stream: 'events:0' (expected NAME:SHARDS, at least 1 shard)");
+    }
+
+    @Test
+    void aFailureNamesTheErrorSluiceRaisedWhereverItIsWrapped()
+    {
+        Throwable wrapped = new RuntimeException("Cannot run batch 3: job aborted",
+                new IllegalStateException("task failed", new InvalidConfigurationException("lake.root", "x", "y")));
+        assertThat(SluiceMain.rootMessage(wrapped)).isEqualTo("Invalid configuration value for 'lake.root': 'x' (expected y)");
+        assertThat(SluiceMain.rootMessage(new RuntimeException("wrapper", new IllegalStateException("Cannot read shard: gone"))))
+                .isEqualTo("Cannot read shard: gone");
     }
 
     @Test

@@ -261,6 +261,15 @@ final class SubmitCommandTest
         assertThat(badArtifacts.err()).isEqualTo("sluice: Invalid --artifacts: '/tmp/artifacts' (expected s3://bucket or s3://bucket/prefix)"
                 + System.lineSeparator());
 
+        Result badExecutors = run("submit", "stream", "--stack-outputs", outputs.toString(), "--jar", jar.toString(), "--executors", "0");
+        assertThat(badExecutors.exitCode()).isEqualTo(2);
+        assertThat(badExecutors.err()).isEqualTo("sluice: Invalid --executors: '0' (expected 1 to 1000)" + System.lineSeparator());
+
+        Result badApplication = run("submit", "stream", "--stack-outputs", outputs.toString(), "--jar", jar.toString(), "--application-id", "App-1");
+        assertThat(badApplication.exitCode()).isEqualTo(2);
+        assertThat(badApplication.err()).isEqualTo("sluice: Invalid --application-id: 'App-1' (expected an EMR Serverless application id such as 00fabcdef1234567)"
+                + System.lineSeparator());
+
         assertThat(startJobRuns).isEmpty();
     }
 

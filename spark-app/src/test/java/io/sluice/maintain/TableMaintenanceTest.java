@@ -4,7 +4,6 @@ import io.sluice.backfill.BackfillRequest;
 import io.sluice.backfill.BackfillSource;
 import io.sluice.backfill.Backfill;
 import io.sluice.backfill.TimeRange;
-import io.sluice.config.SluiceConfig;
 import io.sluice.produce.FeedOptions;
 import io.sluice.produce.JsonLinesRecordWriter;
 import io.sluice.produce.TennisFeed;
@@ -15,6 +14,7 @@ import io.sluice.source.JsonLinesArchive;
 import io.sluice.lake.Lake;
 import io.sluice.testing.ExtensionContextResolver;
 import io.sluice.testing.SharedSpark;
+import io.sluice.testing.TestLakes;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -62,10 +62,7 @@ final class TableMaintenanceTest
             writer.write(new TennisFeed(new FeedOptions(5, 4, DAY.plus(Duration.ofMinutes(30)), 4_000 / 72_000.0, 0.05, 0, 0, Duration.ZERO, 0.05, 70_000))
                     .take(4_000));
         }
-        Lake lake = Lake.of(SluiceConfig.defaults().with(Map.of(
-                "lake.root", directory.resolve("lake").toString(),
-                "lake.checkpoint-root", directory.resolve("checkpoints").toString(),
-                "spark.shuffle-partitions", "2")));
+        Lake lake = TestLakes.lake(directory, Map.of("spark.shuffle-partitions", "2"));
         new Backfill(spark, lake, line -> {}, Clock.systemUTC()).run(new BackfillRequest(new TimeRange(DAY, DAY.plus(Duration.ofDays(1))),
                 new BackfillSource.JsonLines(archive.toString()), Set.of(), false, BackfillRequest.DEFAULT_SLICE_RECORDS, false));
         // Fragment every partition the way many small micro-batches do: a dozen small files each.
@@ -118,10 +115,7 @@ final class TableMaintenanceTest
         try (JsonLinesRecordWriter writer = new JsonLinesRecordWriter(archive)) {
             writer.write(new TennisFeed(new FeedOptions(7, 2, DAY, 1.0, 0, 0, 0, Duration.ZERO, 0, 70_000)).take(300));
         }
-        Lake lake = Lake.of(SluiceConfig.defaults().with(Map.of(
-                "lake.root", directory.resolve("lake").toString(),
-                "lake.checkpoint-root", directory.resolve("checkpoints").toString(),
-                "spark.shuffle-partitions", "2")));
+        Lake lake = TestLakes.lake(directory, Map.of("spark.shuffle-partitions", "2"));
         Dataset<Row> raw = JsonLinesArchive.read(spark, archive.toString()).localCheckpoint();
         long perBatch = raw.count();
         IdempotentDeltaWriter writer = new IdempotentDeltaWriter(spark);

@@ -1,6 +1,5 @@
 package io.sluice.stream;
 
-import io.sluice.config.SluiceConfig;
 import io.sluice.lake.Lake;
 import io.sluice.produce.FeedOptions;
 import io.sluice.produce.JsonLinesRecordWriter;
@@ -12,6 +11,7 @@ import io.sluice.source.JsonLinesArchive;
 import io.sluice.testing.ExtensionContextResolver;
 import io.sluice.testing.SharedSpark;
 import io.sluice.testing.StreamHarness;
+import io.sluice.testing.TestLakes;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
@@ -48,12 +48,9 @@ final class CrashBetweenTableCommitsTest
             throws Exception
     {
         SparkSession spark = SharedSpark.session(context);
-        SluiceConfig config = SluiceConfig.defaults().with(Map.of(
-                "lake.root", work.resolve("lake").toString(),
-                "lake.checkpoint-root", work.resolve("checkpoints").toString(),
+        Lake lake = TestLakes.lake(work, Map.of(
                 "stream.trigger-interval", "200ms",
                 "stream.max-record-bytes", "65536"));
-        Lake lake = Lake.of(config);
         lake.createOrEvolveTables(spark);
         String quarantine = lake.tables().quarantine().location();
         spark.sql("ALTER TABLE delta.`%s` ADD CONSTRAINT refuse_every_row CHECK (replayed IS NULL)".formatted(quarantine));
@@ -91,11 +88,7 @@ final class CrashBetweenTableCommitsTest
         assertThat(reports.get(0).alreadyCommitted()).as("the re-run found its earlier commits").isTrue();
         lake.registerViews(spark);
         assertThat(count(spark, "raw_events")).as("bronze: every record once").isEqualTo(sent.size());
-        for (Map.Entry<String, Set<String>> table : StreamHarness.expectedSilverIds(sent).entrySet()) {
-            List<String> ids = spark.sql("SELECT event_id FROM " + table.getKey()).collectAsList().stream().map(row -> row.getString(0)).toList();
-            assertThat(ids).as("no duplicate ids in " + table.getKey()).doesNotHaveDuplicates();
-            assertThat(new HashSet<>(ids)).as(table.getKey()).isEqualTo(table.getValue());
-        }
+        TestLakes.assertSilverIds(spark, lake, TestLakes.expectedSilverIds(sent));
         Set<String> invalidPayloads = new HashSet<>();
         sent.stream().filter(record -> record.kind().fate() == RecordKind.Fate.QUARANTINE).forEach(record -> invalidPayloads.add(latin1(record.payload())));
         List<String> quarantined = spark.sql("SELECT raw_payload FROM quarantine").collectAsList().stream().map(row -> latin1((byte[]) row.get(0))).toList();

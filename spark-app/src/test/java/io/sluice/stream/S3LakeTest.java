@@ -1,6 +1,7 @@
 package io.sluice.stream;
 
 import io.sluice.testing.StreamHarness;
+import io.sluice.testing.TestLakes;
 
 import io.sluice.lake.Lake;
 
@@ -38,11 +39,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -153,18 +152,7 @@ final class S3LakeTest
         assertThat(batches.stream().mapToLong(BatchReport::late).sum()).as("late events took the MERGE path").isPositive();
 
         lake.registerViews(spark);
-        Map<String, Set<String>> expectedSilver = new HashMap<>();
-        for (ProducedRecord record : sent) {
-            if (record.kind().fate() == RecordKind.Fate.SILVER) {
-                expectedSilver.computeIfAbsent(StreamHarness.silverTable(record.dataset().orElseThrow()), ignored -> new HashSet<>())
-                        .add(record.eventId().orElseThrow());
-            }
-        }
-        for (Map.Entry<String, Set<String>> table : expectedSilver.entrySet()) {
-            List<String> ids = spark.sql("SELECT event_id FROM " + table.getKey()).collectAsList().stream().map(row -> row.getString(0)).toList();
-            assertThat(ids).as("no duplicate ids in " + table.getKey()).doesNotHaveDuplicates();
-            assertThat(new HashSet<>(ids)).as(table.getKey()).isEqualTo(table.getValue());
-        }
+        TestLakes.assertSilverIds(spark, lake, TestLakes.expectedSilverIds(sent));
         List<String> invalid = sent.stream().filter(record -> record.kind().fate() == RecordKind.Fate.QUARANTINE).map(record -> latin1(record.payload())).toList();
         List<String> quarantined = spark.sql("SELECT raw_payload FROM quarantine").collectAsList().stream().map(row -> latin1((byte[]) row.get(0))).toList();
         assertThat(quarantined).as("quarantine holds the invalid records, once, bytes unchanged").containsExactlyInAnyOrderElementsOf(invalid);
@@ -181,8 +169,6 @@ final class S3LakeTest
         writer.write(records);
         return records;
     }
-
-
 
     private static String latin1(byte[] bytes)
     {

@@ -4,7 +4,6 @@ import io.sluice.testing.StreamHarness;
 
 import io.sluice.lake.Lake;
 
-import io.sluice.config.SluiceConfig;
 import io.sluice.local.KinesisMock;
 import io.sluice.produce.FeedOptions;
 import io.sluice.produce.KinesisRecordWriter;
@@ -15,6 +14,7 @@ import io.sluice.sink.BatchReport;
 import io.sluice.source.kinesis.KinesisClients;
 import io.sluice.testing.ExtensionContextResolver;
 import io.sluice.testing.SharedSpark;
+import io.sluice.testing.TestLakes;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
@@ -30,10 +30,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
@@ -73,11 +71,9 @@ final class StreamingPipelineTest
             throws Exception
     {
         Duration watermark = Duration.ofSeconds(30);
-        SluiceConfig config = SluiceConfig.defaults().with(Map.of(
+        Lake sluiceLake = TestLakes.lake(lake, Map.of(
                 "source.endpoint", mock.endpoint().toString(),
                 "source.stream-name", STREAM,
-                "lake.root", lake.resolve("lake").toString(),
-                "lake.checkpoint-root", lake.resolve("checkpoints").toString(),
                 "stream.trigger-interval", "200ms",
                 "stream.watermark-delay", "30s",
                 "stream.max-record-bytes", "65536",
@@ -85,7 +81,6 @@ final class StreamingPipelineTest
         FeedOptions options = new FeedOptions(7, 6, Instant.parse("2026-11-21T10:00:00Z"), 200,
                 0.10, 0.05, 0.03, watermark.multipliedBy(2), 0.06, 70_000);
         TennisFeed feed = new TennisFeed(options);
-        Lake sluiceLake = Lake.of(config);
         List<BatchReport> reports = new CopyOnWriteArrayList<>();
         BatchActivity activity = new BatchActivity();
         StreamingQuery query = new StreamingJob(spark, sluiceLake).start(reports::add, activity);
@@ -112,12 +107,7 @@ final class StreamingPipelineTest
 
         sluiceLake.registerViews(spark);
         // Silver holds every event meant for it, once, in the table of its dataset.
-        Map<String, Set<String>> expectedSilver = StreamHarness.expectedSilverIds(sent);
-        for (Map.Entry<String, Set<String>> table : expectedSilver.entrySet()) {
-            List<String> ids = spark.sql("SELECT event_id FROM " + table.getKey()).collectAsList().stream().map(row -> row.getString(0)).toList();
-            assertThat(ids).as("no duplicate ids in " + table.getKey()).doesNotHaveDuplicates();
-            assertThat(new HashSet<>(ids)).as(table.getKey()).isEqualTo(table.getValue());
-        }
+        TestLakes.assertSilverIds(spark, sluiceLake, TestLakes.expectedSilverIds(sent));
 
         // Quarantine holds exactly the invalid records, each with the reason its kind implies, bytes unchanged.
         Map<String, String> expectedRule = Map.of(
@@ -144,6 +134,4 @@ final class StreamingPipelineTest
         assertThat(totals.getLong(1) + totals.getLong(2) + totals.getLong(3)).isEqualTo(sent.size());
         assertThat(totals.getLong(2)).isEqualTo(sent.stream().filter(record -> record.kind() == RecordKind.DUPLICATE).count());
     }
-
-
 }

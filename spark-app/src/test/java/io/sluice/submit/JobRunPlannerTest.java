@@ -5,6 +5,7 @@ import io.sluice.config.ConfigKeys;
 import io.sluice.config.InvalidConfigurationException;
 import io.sluice.config.SluiceConfig;
 import io.sluice.config.SourceConnector;
+import io.sluice.config.UsageException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.emrserverless.model.JobRunMode;
@@ -85,11 +86,14 @@ final class JobRunPlannerTest
                 + " --conf spark.sql.codegen.cache.maxEntries=2000 --conf spark.sql.streaming.noDataMicroBatches.enabled=false"
                 + " --conf spark.sql.shuffle.partitions=64");
         assertThatThrownBy(() -> SparkSubmitParameters.of(SourceConnector.SLUICE, JobResources.DEFAULT, Map.of("spark.driver.extraJavaOptions", "-Da=1 -Db=2")))
+                .isInstanceOf(UsageException.class)
                 .hasMessage("Invalid --spark-conf: 'spark.driver.extraJavaOptions=-Da=1 -Db=2' (expected key=value without whitespace: "
                         + "EMR Serverless splits sparkSubmitParameters on it)");
         assertThatThrownBy(() -> new JobResources(3, 7, 2, 7, 2))
+                .isInstanceOf(UsageException.class)
                 .hasMessage("Invalid --driver-cores: '3' (expected 1, 2, 4, 8 or 16, the vCPUs of an EMR Serverless worker)");
         assertThatThrownBy(() -> JobResources.parseMemoryGb("--executor-memory", "7000m"))
+                .isInstanceOf(UsageException.class)
                 .hasMessage("Invalid --executor-memory: '7000m' (expected whole gigabytes such as 7g)");
     }
 

@@ -1,6 +1,5 @@
 package io.sluice.testing;
 
-import io.sluice.config.SluiceConfig;
 import io.sluice.marts.GoldMarts;
 import io.sluice.produce.FeedOptions;
 import io.sluice.produce.JsonLinesRecordWriter;
@@ -9,7 +8,6 @@ import io.sluice.produce.TennisFeed;
 import io.sluice.sink.BatchReport;
 import io.sluice.source.JsonLinesArchive;
 import io.sluice.stream.BatchActivity;
-import io.sluice.stream.GracefulStop;
 import io.sluice.lake.Lake;
 import io.sluice.stream.StreamingJob;
 import org.apache.spark.sql.SparkSession;
@@ -26,8 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import static org.awaitility.Awaitility.await;
-
 /**
  * A lake as the stream builds it from the seeded generator: a few JSON-lines files of the tennis feed (duplicates,
  * out-of-order, late and invalid records) streamed through the streaming job, so bronze, silver, quarantine and the
@@ -36,7 +32,7 @@ import static org.awaitility.Awaitility.await;
 public record SeededLake(Path root, Lake lake, List<ProducedRecord> records, List<BatchReport> reports)
 {
     public static SeededLake build(SparkSession spark, Path root, long seed, int files, int perFile)
-            throws java.util.concurrent.TimeoutException
+            throws Exception
     {
         Path archive = root.resolve("archive");
         List<ProducedRecord> records = new ArrayList<>();
@@ -56,13 +52,10 @@ public record SeededLake(Path root, Lake lake, List<ProducedRecord> records, Lis
             }
             records.addAll(batch);
         }
-        SluiceConfig config = SluiceConfig.defaults().with(Map.of(
-                "lake.root", root.resolve("lake").toString(),
-                "lake.checkpoint-root", root.resolve("checkpoints").toString(),
+        Lake lake = TestLakes.lake(root, Map.of(
                 "stream.watermark-delay", "20m",
                 "spark.master", "local[2]",
                 "spark.shuffle-partitions", "2"));
-        Lake lake = Lake.of(config);
         List<BatchReport> reports = new CopyOnWriteArrayList<>();
         BatchActivity activity = new BatchActivity();
         StreamingQuery query = new StreamingJob(spark, lake).start(
@@ -70,17 +63,7 @@ public record SeededLake(Path root, Lake lake, List<ProducedRecord> records, Lis
                     reports.add(report);
                     System.out.println("SeededLake: " + report.summaryLine());
                 }, activity);
-        try {
-            await().atMost(Duration.ofMinutes(10)).until(() -> {
-                if (!query.isActive()) {
-                    throw new AssertionError("The streaming query stopped", query.exception().isDefined() ? query.exception().get() : null);
-                }
-                return reports.stream().mapToLong(BatchReport::recordsRead).sum() >= records.size();
-            });
-        }
-        finally {
-            GracefulStop.stopBetweenBatches(query, activity);
-        }
+        StreamHarness.ingestThenStop(query, activity, reports, records.size(), Duration.ofMinutes(10));
         new GoldMarts(spark, lake, line -> { }).build();
         return new SeededLake(root, lake, List.copyOf(records), List.copyOf(reports));
     }

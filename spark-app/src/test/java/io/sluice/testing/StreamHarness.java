@@ -1,18 +1,18 @@
 package io.sluice.testing;
 
-import io.sluice.produce.ProducedRecord;
-import io.sluice.produce.RecordKind;
 import io.sluice.sink.BatchReport;
 import io.sluice.stream.BatchActivity;
 import io.sluice.stream.GracefulStop;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 
 import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,10 +32,7 @@ public final class StreamHarness
      */
     public static long ingested(StreamingQuery query, List<BatchReport> reports)
     {
-        requireNonNull(query, "query is null");
-        if (!query.isActive()) {
-            throw new AssertionError("The streaming query stopped", query.exception().isDefined() ? query.exception().get() : null);
-        }
+        requireRunning(query);
         return byBatch(reports).values().stream().mapToLong(BatchReport::recordsRead).sum();
     }
 
@@ -43,6 +40,57 @@ public final class StreamHarness
     public static void awaitIngested(StreamingQuery query, List<BatchReport> reports, long expected, Duration timeout)
     {
         await().atMost(timeout).until(() -> ingested(query, reports) >= expected);
+    }
+
+    /**
+     * Waits until {@code condition} holds, failing at once if the query stopped: for queries with a sink of their own
+     * rather than Sluice's batch reports.
+     */
+    public static void awaitWhileRunning(StreamingQuery query, Duration timeout, Callable<Boolean> condition)
+    {
+        requireNonNull(condition, "condition is null");
+        await().atMost(timeout).until(() -> {
+            requireRunning(query);
+            return condition.call();
+        });
+    }
+
+    /** Lets the query run for {@code duration} (an idle stretch a test measures), failing at once if it stops. */
+    public static void keepRunning(StreamingQuery query, Duration duration)
+    {
+        requireNonNull(duration, "duration is null");
+        await().during(duration).atMost(duration.plusSeconds(10)).until(() -> {
+            requireRunning(query);
+            return true;
+        });
+    }
+
+    /**
+     * Records a job in another JVM has read, by its audit table (0 before the table exists): the audit row is the
+     * last write of a batch, so what it counts is in every table.
+     */
+    public static long audited(SparkSession spark, Path auditTable)
+    {
+        requireNonNull(auditTable, "auditTable is null");
+        if (!Files.isDirectory(auditTable.resolve("_delta_log"))) {
+            return 0;
+        }
+        return spark.read().format("delta").load(auditTable.toString()).selectExpr("coalesce(sum(records_read), 0)").first().getLong(0);
+    }
+
+    /**
+     * Waits until the job in another JVM has audited at least {@code expected} records, failing at once if its process
+     * exited. Polls every half second: each look reads a Delta table.
+     */
+    public static void awaitAudited(Process job, SparkSession spark, Path auditTable, long expected, Duration timeout)
+    {
+        requireNonNull(job, "job is null");
+        await().atMost(timeout).pollInterval(Duration.ofMillis(500)).until(() -> {
+            if (!job.isAlive()) {
+                throw new AssertionError("The job exited with %d before it had read %d records".formatted(job.exitValue(), expected));
+            }
+            return audited(spark, auditTable) >= expected;
+        });
     }
 
     /** Waits until the query's batches have read {@code expected} records, then stops it between batches. */
@@ -56,6 +104,14 @@ public final class StreamHarness
             GracefulStop.stopBetweenBatches(query, activity);
         }
         assertThat(query.exception().isEmpty()).as("the query stopped without an error").isTrue();
+    }
+
+    private static void requireRunning(StreamingQuery query)
+    {
+        requireNonNull(query, "query is null");
+        if (!query.isActive()) {
+            throw new AssertionError("The streaming query stopped", query.exception().isDefined() ? query.exception().get() : null);
+        }
     }
 
     /**
@@ -72,28 +128,5 @@ public final class StreamHarness
             }
         }
         return batches;
-    }
-
-    /** The silver table each generated dataset lands in (the contracts' {@code table}). */
-    public static String silverTable(String dataset)
-    {
-        return switch (dataset) {
-            case "tennis.serve" -> "tennis_serves";
-            case "tennis.point" -> "tennis_points";
-            case "tennis.match" -> "tennis_match_status";
-            default -> throw new IllegalArgumentException("Unknown dataset: " + dataset);
-        };
-    }
-
-    /** The event ids the generator meant for silver, by silver table. */
-    public static Map<String, Set<String>> expectedSilverIds(List<ProducedRecord> sent)
-    {
-        Map<String, Set<String>> expected = new HashMap<>();
-        for (ProducedRecord record : sent) {
-            if (record.kind().fate() == RecordKind.Fate.SILVER) {
-                expected.computeIfAbsent(silverTable(record.dataset().orElseThrow()), ignored -> new HashSet<>()).add(record.eventId().orElseThrow());
-            }
-        }
-        return expected;
     }
 }

@@ -1,5 +1,7 @@
 package io.sluice.source.kinesis;
 
+import io.sluice.config.UsageException;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -80,36 +82,36 @@ public record KinesisSourceOptions(
         KNOWN.forEach(name -> known.put(name, name));
         for (Map.Entry<String, String> entry : byKey.entrySet()) {
             if (entry.getKey().toLowerCase(Locale.ROOT).startsWith("kinesis.") && !known.containsKey(entry.getKey())) {
-                throw new IllegalArgumentException("Invalid option %s: '%s'; expected one of the known options %s"
+                throw new UsageException("Invalid option %s: '%s'; expected one of the known options %s"
                         .formatted(entry.getKey(), entry.getValue(), new TreeMap<>(known).keySet()));
             }
         }
         Values values = new Values(byKey);
 
         String streamName = values.string(STREAM_NAME).orElseThrow(() ->
-                new IllegalArgumentException("Invalid %s: missing; expected the name of the Kinesis stream to read".formatted(STREAM_NAME)));
+                new UsageException("Invalid %s: missing; expected the name of the Kinesis stream to read".formatted(STREAM_NAME)));
         if (!STREAM_NAME_PATTERN.matcher(streamName).matches()) {
-            throw new IllegalArgumentException("Invalid %s: '%s'; expected 1 to 128 characters of a-z, A-Z, 0-9, _ . -".formatted(STREAM_NAME, streamName));
+            throw new UsageException("Invalid %s: '%s'; expected 1 to 128 characters of a-z, A-Z, 0-9, _ . -".formatted(STREAM_NAME, streamName));
         }
         Optional<URI> endpoint = values.string(ENDPOINT_URL).map(KinesisSourceOptions::parseEndpoint);
         String region = values.string(REGION)
                 .or(() -> endpoint.flatMap(KinesisSourceOptions::regionOf))
                 .or(() -> Optional.ofNullable(System.getenv("AWS_REGION")).filter(text -> !text.isBlank()))
-                .orElseThrow(() -> new IllegalArgumentException(
+                .orElseThrow(() -> new UsageException(
                         "Invalid %s: missing; expected an AWS region such as us-east-1 (it cannot be inferred from %s or AWS_REGION)".formatted(REGION, ENDPOINT_URL)));
         Optional<String> roleArn = values.string(ROLE_ARN).or(() -> values.string(STS_ROLE_ARN));
         Optional<String> roleSessionName = values.string(ROLE_SESSION_NAME).or(() -> values.string(STS_SESSION_NAME));
         if (roleSessionName.isPresent() && roleArn.isEmpty()) {
-            throw new IllegalArgumentException("Invalid %s: '%s'; expected only together with %s".formatted(ROLE_SESSION_NAME, roleSessionName.get(), ROLE_ARN));
+            throw new UsageException("Invalid %s: '%s'; expected only together with %s".formatted(ROLE_SESSION_NAME, roleSessionName.get(), ROLE_ARN));
         }
         roleArn.ifPresent(arn -> {
             if (!arn.startsWith("arn:")) {
-                throw new IllegalArgumentException("Invalid %s: '%s'; expected an IAM role ARN such as arn:aws:iam::123456789012:role/reader".formatted(ROLE_ARN, arn));
+                throw new UsageException("Invalid %s: '%s'; expected an IAM role ARN such as arn:aws:iam::123456789012:role/reader".formatted(ROLE_ARN, arn));
             }
         });
         values.string(CONSUMER_TYPE).ifPresent(type -> {
             if (!type.equalsIgnoreCase("GetRecords")) {
-                throw new IllegalArgumentException("Invalid %s: '%s'; expected GetRecords (enhanced fan-out is not supported by sluice-kinesis)".formatted(CONSUMER_TYPE, type));
+                throw new UsageException("Invalid %s: '%s'; expected GetRecords (enhanced fan-out is not supported by sluice-kinesis)".formatted(CONSUMER_TYPE, type));
             }
         });
 
@@ -117,7 +119,7 @@ public record KinesisSourceOptions(
                 .map(text -> StartingPosition.parse(STARTING_POSITION, text, values.string(STARTING_TIMESTAMP), STARTING_TIMESTAMP))
                 .orElse(StartingPosition.latest());
         if (values.string(STARTING_TIMESTAMP).isPresent() && startingPosition.kind() != StartingPosition.Kind.AT_TIMESTAMP) {
-            throw new IllegalArgumentException("Invalid %s: '%s'; expected only with %s AT_TIMESTAMP".formatted(
+            throw new UsageException("Invalid %s: '%s'; expected only with %s AT_TIMESTAMP".formatted(
                     STARTING_TIMESTAMP, values.string(STARTING_TIMESTAMP).get(), STARTING_POSITION));
         }
 
@@ -128,7 +130,7 @@ public record KinesisSourceOptions(
         long initialDelay = values.longValue(RETRY_INITIAL_DELAY_MS, 100, 1, 600_000, "milliseconds");
         long maxDelay = values.longValue(RETRY_MAX_DELAY_MS, 10_000, 1, 600_000, "milliseconds");
         if (maxDelay < initialDelay) {
-            throw new IllegalArgumentException("Invalid %s: '%d'; expected at least %s (%d)".formatted(RETRY_MAX_DELAY_MS, maxDelay, RETRY_INITIAL_DELAY_MS, initialDelay));
+            throw new UsageException("Invalid %s: '%d'; expected at least %s (%d)".formatted(RETRY_MAX_DELAY_MS, maxDelay, RETRY_INITIAL_DELAY_MS, initialDelay));
         }
         Duration apiCallTimeout = Duration.ofSeconds(values.longValue(API_CALL_TIMEOUT_SEC, 30, 1, 600, "seconds"));
         boolean deaggregate = values.bool(DEAGGREGATE, true);
@@ -148,7 +150,7 @@ public record KinesisSourceOptions(
             return uri;
         }
         catch (URISyntaxException e) {
-            throw new IllegalArgumentException("Invalid %s: '%s'; expected an http(s) URL such as https://kinesis.us-east-1.amazonaws.com".formatted(ENDPOINT_URL, text));
+            throw new UsageException("Invalid %s: '%s'; expected an http(s) URL such as https://kinesis.us-east-1.amazonaws.com".formatted(ENDPOINT_URL, text));
         }
     }
 
@@ -180,7 +182,7 @@ public record KinesisSourceOptions(
             catch (NumberFormatException ignored) {
                 // reported below with the expected range
             }
-            throw new IllegalArgumentException("Invalid %s: '%s'; expected %s from %d to %d".formatted(name, text.get(), what, min, max));
+            throw new UsageException("Invalid %s: '%s'; expected %s from %d to %d".formatted(name, text.get(), what, min, max));
         }
 
         boolean bool(String name, boolean defaultValue)
@@ -192,7 +194,7 @@ public record KinesisSourceOptions(
             return switch (text.get().toLowerCase(Locale.ROOT)) {
                 case "true" -> true;
                 case "false" -> false;
-                default -> throw new IllegalArgumentException("Invalid %s: '%s'; expected true or false".formatted(name, text.get()));
+                default -> throw new UsageException("Invalid %s: '%s'; expected true or false".formatted(name, text.get()));
             };
         }
     }

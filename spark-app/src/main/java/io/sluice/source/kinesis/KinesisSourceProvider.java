@@ -1,5 +1,6 @@
 package io.sluice.source.kinesis;
 
+import io.sluice.config.UsageException;
 import io.sluice.table.RawRecordColumns;
 
 import org.apache.spark.sql.connector.catalog.Table;
@@ -40,7 +41,7 @@ public final class KinesisSourceProvider
     public Table getTable(StructType schema, Transform[] partitioning, Map<String, String> properties)
     {
         if (schema != null && !schema.equals(SCHEMA)) {
-            throw new IllegalArgumentException("Invalid schema for %s: %s; expected %s (the schema is fixed)".formatted(SHORT_NAME, schema.simpleString(), SCHEMA.simpleString()));
+            throw new UsageException("Invalid schema for %s: %s; expected %s (the schema is fixed)".formatted(SHORT_NAME, schema.simpleString(), SCHEMA.simpleString()));
         }
         return new KinesisTable(properties);
     }

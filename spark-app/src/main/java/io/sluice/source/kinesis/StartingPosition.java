@@ -1,5 +1,7 @@
 package io.sluice.source.kinesis;
 
+import io.sluice.config.UsageException;
+
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -58,12 +60,12 @@ public record StartingPosition(Kind kind, Optional<Instant> timestamp)
                 break;
         }
         if (!upper.startsWith("AT_TIMESTAMP")) {
-            throw new IllegalArgumentException("Invalid %s: '%s'; expected LATEST, TRIM_HORIZON, EARLIEST or AT_TIMESTAMP <ISO-8601 time>"
+            throw new UsageException("Invalid %s: '%s'; expected LATEST, TRIM_HORIZON, EARLIEST or AT_TIMESTAMP <ISO-8601 time>"
                     .formatted(option, value));
         }
         String rest = trimmed.substring("AT_TIMESTAMP".length()).trim();
         if (rest.isEmpty()) {
-            String timestamp = separateTimestamp.orElseThrow(() -> new IllegalArgumentException(
+            String timestamp = separateTimestamp.orElseThrow(() -> new UsageException(
                     "Invalid %s: '%s'; expected a time after AT_TIMESTAMP or option %s".formatted(option, value, timestampOption)));
             return atTimestamp(parseInstant(timestampOption, timestamp));
         }
@@ -80,7 +82,7 @@ public record StartingPosition(Kind kind, Optional<Instant> timestamp)
                 return Instant.ofEpochMilli(Long.parseLong(text));
             }
             catch (NumberFormatException ignored) {
-                throw new IllegalArgumentException("Invalid %s: '%s'; expected an ISO-8601 time such as 2025-08-30T19:00:05Z or epoch milliseconds"
+                throw new UsageException("Invalid %s: '%s'; expected an ISO-8601 time such as 2025-08-30T19:00:05Z or epoch milliseconds"
                         .formatted(option, text));
             }
         }

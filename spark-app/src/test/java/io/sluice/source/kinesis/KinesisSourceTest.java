@@ -5,6 +5,7 @@ import io.sluice.source.kinesis.CollectingSink.Collected;
 import io.sluice.source.kinesis.KinesisTestStreams.Written;
 import io.sluice.testing.ExtensionContextResolver;
 import io.sluice.testing.SharedSpark;
+import io.sluice.testing.StreamHarness;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -111,7 +112,7 @@ final class KinesisSourceTest
         Map<String, String> options = Map.of("kinesis.maxFetchRecordsPerShard", "50");
 
         StreamingQuery first = start("restart", mock.endpoint(), options, checkpoint, sink);
-        await().atMost(Duration.ofMinutes(1)).until(() -> !sink.rows().isEmpty());
+        StreamHarness.awaitWhileRunning(first, Duration.ofMinutes(1), () -> !sink.rows().isEmpty());
         first.stop();
         assertThat(sink.rows().size()).as("rows read before the stop").isLessThan(written.size());
 
@@ -258,10 +259,9 @@ final class KinesisSourceTest
                 for (int round = 0; round < 15; round++) {
                     written.addAll(KinesisTestStreams.put(client, stream, round * 40, 40, i -> "key-" + i));
                     int expected = written.size();
-                    await().atMost(Duration.ofMinutes(1)).until(() -> sink.rows().size() >= expected);
+                    StreamHarness.awaitWhileRunning(query, Duration.ofMinutes(1), () -> sink.rows().size() >= expected);
                 }
-                long idleSince = System.nanoTime();
-                await().atMost(Duration.ofSeconds(10)).until(() -> System.nanoTime() - idleSince > Duration.ofSeconds(3).toNanos());
+                StreamHarness.keepRunning(query, Duration.ofSeconds(3));
             }
             finally {
                 query.stop();
@@ -313,9 +313,9 @@ final class KinesisSourceTest
         CollectingSink sink = new CollectingSink();
         StreamingQuery query = start("latest", mock.endpoint(), Map.of("kinesis.startingPosition", "LATEST"), checkpoint, sink);
         try {
-            await().atMost(Duration.ofMinutes(1)).until(() -> query.lastProgress() != null);
+            StreamHarness.awaitWhileRunning(query, Duration.ofMinutes(1), () -> query.lastProgress() != null);
             List<Written> later = KinesisTestStreams.put(client, "latest", 50, 50, i -> "key-" + i);
-            await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(sink.rows()).hasSizeGreaterThanOrEqualTo(later.size()));
+            StreamHarness.awaitWhileRunning(query, Duration.ofMinutes(1), () -> sink.rows().size() >= later.size());
             query.processAllAvailable();
             assertExactly(sink.rows(), later);
         }
