@@ -1,5 +1,6 @@
 package io.sluice.submit;
 
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -13,6 +14,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
@@ -85,14 +87,44 @@ public final class JobSubmitter
                 // plain PUT still refuses to replace a different jar, only without the race protection.
                 s3.putObject(put.build(), RequestBody.fromFile(jar.file()));
             }
+            catch (SdkClientException noAnswer) {
+                // No answer at all: such a store may also answer 501 before reading the body and close the connection
+                // while the body is still on its way (the SDK then sees a broken pipe), and on S3 the answer may have
+                // been lost after the write. Look again: the name is the content's digest, so the same jar there is done.
+                Optional<String> after = digestAt(location);
+                if (after.isPresent()) {
+                    checkSameJar(jar, location, after.get());
+                    return true;
+                }
+                s3.putObject(put.build(), RequestBody.fromFile(jar.file()));
+            }
             return true;
         }
-        String digest = existing.metadata().get(SHA256_METADATA);
+        checkSameJar(jar, location, existing.metadata().get(SHA256_METADATA));
+        return false;
+    }
+
+    /** The recorded digest of the object at {@code location}, "" when it has none; empty when there is no object. */
+    private Optional<String> digestAt(S3Location location)
+    {
+        try {
+            HeadObjectResponse head = s3.headObject(request -> request.bucket(location.bucket()).key(location.key()));
+            return Optional.of(head.metadata().getOrDefault(SHA256_METADATA, ""));
+        }
+        catch (S3Exception e) {
+            if (e.statusCode() != 404) {
+                throw e;
+            }
+            return Optional.empty();
+        }
+    }
+
+    private static void checkSameJar(ApplicationJar jar, S3Location location, String digest)
+    {
         if (!jar.sha256().equals(digest)) {
             throw new IllegalStateException("Cannot upload %s to %s: a different jar is there (sha256 %s, this one %s); refusing to overwrite it"
-                    .formatted(jar.file().getFileName(), location, digest == null ? "not recorded" : digest, jar.sha256()));
+                    .formatted(jar.file().getFileName(), location, digest == null || digest.isEmpty() ? "not recorded" : digest, jar.sha256()));
         }
-        return false;
     }
 
     public StartJobRunResponse start(JobRunRequest request)
