@@ -17,14 +17,17 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.execution.streaming.CommitLog;
-import org.apache.spark.sql.execution.streaming.OffsetSeq;
-import org.apache.spark.sql.execution.streaming.OffsetSeqLog;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.hadoop.fs.FileStatus;
+
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -128,7 +131,7 @@ final class DedupMigration
             if (fs.exists(new Path(checkpoint, "offsets")) || !fs.exists(new Path(legacy, "offsets"))) {
                 return Optional.empty();
             }
-            Plan plan = plan(spark, lake, legacy);
+            Plan plan = plan(spark, lake, fs, legacy);
             write(fs, planFile, plan);
             return Optional.of(plan);
         }
@@ -170,32 +173,58 @@ final class DedupMigration
         }
     }
 
-    private static Plan plan(SparkSession spark, Lake lake, Path legacy)
+    private static Plan plan(SparkSession spark, Lake lake, FileSystem fs, Path legacy)
+            throws IOException
     {
         if (lake.config().value(ConfigKeys.SOURCE_CONNECTOR) != SourceConnector.SLUICE) {
             throw new IllegalStateException(("Cannot migrate the checkpoint %s to the transformWithState dedup with source.connector=%s: that "
                     + "connector cannot start at another checkpoint's positions (docs/decisions.md, D3)")
                     .formatted(legacy, lake.config().value(ConfigKeys.SOURCE_CONNECTOR).configName()));
         }
-        OffsetSeqLog offsets = new OffsetSeqLog(spark, new Path(legacy, "offsets").toString());
-        CommitLog commits = new CommitLog(spark, new Path(legacy, "commits").toString());
-        long planned = (Long) offsets.getLatestBatchId().getOrElse(() -> -1L);
-        long committed = (Long) commits.getLatestBatchId().getOrElse(() -> -1L);
+        long planned = latestBatch(fs, new Path(legacy, "offsets"));
+        long committed = latestBatch(fs, new Path(legacy, "commits"));
         if (planned != committed) {
             throw new IllegalStateException(("Cannot migrate the checkpoint %s to the transformWithState dedup: its batch %d was planned but not "
                     + "committed. Start the previous Sluice version on it until that batch is committed, stop it gracefully, then start this "
                     + "version").formatted(legacy, planned));
         }
-        OffsetSeq last = offsets.get(committed).get();
-        if (last.offsets().size() != 1 || last.offsets().apply(0).isEmpty()) {
-            throw new IllegalStateException("Cannot migrate the checkpoint %s: expected the offsets of one source in batch %d, found %s"
-                    .formatted(legacy, committed, last));
+        // Spark's offsets log entry: a version line, the batch's metadata (its watermark), then one line per source.
+        List<String> lines = lines(fs, new Path(new Path(legacy, "offsets"), Long.toString(committed)));
+        if (lines.size() != 3 || !lines.get(0).equals("v1") || lines.get(2).equals("-")) {
+            throw new IllegalStateException("Cannot migrate the checkpoint %s: expected a v1 offsets entry with one source for batch %d, found %s"
+                    .formatted(legacy, committed, lines));
         }
-        long watermark = last.metadata().isDefined() ? last.metadata().get().batchWatermarkMs() : 0;
+        JsonNode metadata = MAPPER.readTree(lines.get(1));
+        long watermark = metadata.path("batchWatermarkMs").asLong(0);
         Map<String, Long> versions = new TreeMap<>();
         lake.tables().silver().forEach((name, spec) -> versions.put(name,
                 DeltaTable.forPath(spark, spec.location()).history(1).select("version").first().getLong(0)));
-        return new Plan(legacy.toString(), committed, watermark, last.offsets().apply(0).get().json(), versions);
+        return new Plan(legacy.toString(), committed, watermark, lines.get(2), versions);
+    }
+
+    /** The newest batch of one of Spark's checkpoint logs (files named by batch number), -1 when it has none. */
+    private static long latestBatch(FileSystem fs, Path log)
+            throws IOException
+    {
+        long latest = -1;
+        if (!fs.exists(log)) {
+            return latest;
+        }
+        for (FileStatus file : fs.listStatus(log)) {
+            String name = file.getPath().getName();
+            if (name.matches("[0-9]+")) {
+                latest = Math.max(latest, Long.parseLong(name));
+            }
+        }
+        return latest;
+    }
+
+    private static List<String> lines(FileSystem fs, Path file)
+            throws IOException
+    {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(fs.open(file), StandardCharsets.UTF_8))) {
+            return reader.lines().toList();
+        }
     }
 
     private static Plan read(FileSystem fs, Path file)

@@ -5,17 +5,13 @@ import io.sluice.testing.ExtensionContextResolver;
 import io.sluice.testing.SharedSpark;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.plans.logical.EventTimeWatermark;
 import org.apache.spark.sql.execution.SparkPlan;
-import org.apache.spark.sql.execution.streaming.StreamingQueryWrapper;
-import org.apache.spark.sql.execution.streaming.TransformWithStateExec;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
-import org.apache.spark.sql.execution.streaming.MemoryStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -24,6 +20,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.io.TempDir;
 import scala.jdk.javaapi.CollectionConverters;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -60,15 +57,15 @@ final class EventDeduplicatorTest
     }
 
     @Test
-    void labelsFirstCopiesDuplicatesLateAndUnkeyedRows(@TempDir Path checkpoint)
+    void labelsFirstCopiesDuplicatesLateAndUnkeyedRows(@TempDir Path work)
             throws Exception
     {
         String a = "0f8e1c7a-1111-4a8b-9c3d-000000000001";
         String b = "0f8e1c7a-1111-4a8b-9c3d-000000000002";
         String late = "0f8e1c7a-1111-4a8b-9c3d-000000000003";
         String upper = a.toUpperCase(java.util.Locale.ROOT);
-        MemoryStream<Row> input = MemoryStream.apply(Encoders.row(RawRecordColumns.SCHEMA), spark.sqlContext());
-        Run run = Run.start(spark, new EventDeduplicator(DELAY).label(new EnvelopeParser(EnforcementLimits.defaults()).parse(input.toDF())), checkpoint);
+        Input input = new Input(spark, work.resolve("input"));
+        Run run = Run.start(spark, new EventDeduplicator(DELAY).label(new EnvelopeParser(EnforcementLimits.defaults()).parse(input.stream())), work);
         try {
             // Batch 0: two copies of a (the earlier arrival counts, whatever the order they are read in), the same UUID
             // in upper case (another id to silver and to the late MERGE, so another id here), and a record without an id.
@@ -95,12 +92,12 @@ final class EventDeduplicatorTest
     }
 
     @Test
-    void lateRowsReachTheOperatorAndComeOutLabelled(@TempDir Path checkpoint)
+    void lateRowsReachTheOperatorAndComeOutLabelled(@TempDir Path work)
             throws Exception
     {
-        MemoryStream<Row> input = MemoryStream.apply(Encoders.row(RawRecordColumns.SCHEMA), spark.sqlContext());
-        Run run = Run.start(spark, new EventDeduplicator(DELAY).label(new EnvelopeParser(EnforcementLimits.defaults()).parse(input.toDF())), checkpoint);
-        TransformWithStateExec operator;
+        Input input = new Input(spark, work.resolve("input"));
+        Run run = Run.start(spark, new EventDeduplicator(DELAY).label(new EnvelopeParser(EnforcementLimits.defaults()).parse(input.stream())), work);
+        SparkPlan operator;
         long droppedByWatermark;
         try {
             run.add(input, record("on-time", 1, event("0f8e1c7a-2222-4a8b-9c3d-000000000001", T0.plus(Duration.ofHours(1)))));
@@ -115,16 +112,16 @@ final class EventDeduplicatorTest
         }
         assertThat(run.labels()).isEqualTo(new TreeMap<>(Map.of("on-time", "NEW", "next", "NEW", "late", "LATE")));
         assertThat(droppedByWatermark).isZero();
-        assertThat(operator.eventTimeWatermarkForEviction()).as("the operator is given the watermark").isEqualTo(scala.Some.apply(
+        assertThat(call(operator, "eventTimeWatermarkForEviction")).as("the operator is given the watermark").isEqualTo(scala.Some.apply(
                 T0.plus(Duration.ofHours(1)).minus(DELAY).toEpochMilli()));
-        assertThat(CollectionConverters.asJava(operator.child().output()))
+        assertThat(CollectionConverters.asJava(operator.children().head().output()))
                 .as("no input column carries the watermark, so the operator filters no input row")
                 .noneMatch(attribute -> attribute.metadata().contains(EventTimeWatermark.delayKey()));
-        assertThat(operator.watermarkPredicateForDataForLateEvents().isEmpty()).isTrue();
+        assertThat(((scala.Option<?>) call(operator, "watermarkPredicateForDataForLateEvents")).isEmpty()).isTrue();
     }
 
     @Test
-    void seededIdsAreDuplicatesAndIdsBeforeTheFloorLate(@TempDir Path checkpoint)
+    void seededIdsAreDuplicatesAndIdsBeforeTheFloorLate(@TempDir Path work)
             throws Exception
     {
         String seeded = "0f8e1c7a-3333-4a8b-9c3d-000000000001";
@@ -133,9 +130,9 @@ final class EventDeduplicatorTest
         Instant floor = T0.plus(Duration.ofMinutes(5));
         Dataset<Row> written = spark.createDataFrame(List.of(RowFactory.create(seeded, Timestamp.from(T0.plus(Duration.ofMinutes(30))))),
                 new org.apache.spark.sql.types.StructType().add("event_id", "string").add("event_time", "timestamp"));
-        MemoryStream<Row> input = MemoryStream.apply(Encoders.row(RawRecordColumns.SCHEMA), spark.sqlContext());
+        Input input = new Input(spark, work.resolve("input"));
         Run run = Run.start(spark, new EventDeduplicator(DELAY, floor.toEpochMilli())
-                .label(new EnvelopeParser(EnforcementLimits.defaults()).parse(input.toDF()), Optional.of(EventDeduplicator.seedState(written))), checkpoint);
+                .label(new EnvelopeParser(EnforcementLimits.defaults()).parse(input.stream()), Optional.of(EventDeduplicator.seedState(written))), work);
         try {
             run.add(input, record("seeded", 1, event(seeded, T0.plus(Duration.ofMinutes(30)))), record("old", 1, event(old, T0)),
                     record("fresh", 1, event(fresh, T0.plus(Duration.ofMinutes(6)))));
@@ -147,37 +144,51 @@ final class EventDeduplicatorTest
     }
 
     @Test
-    void availableNowFinishes(@TempDir Path checkpoint)
+    void availableNowFinishes(@TempDir Path work)
             throws Exception
     {
-        MemoryStream<Row> input = MemoryStream.apply(Encoders.row(RawRecordColumns.SCHEMA), spark.sqlContext());
-        input.addData(CollectionConverters.asScala(List.of(record("first", 1, event("0f8e1c7a-4444-4a8b-9c3d-000000000001", T0)),
-                record("again", 2, event("0f8e1c7a-4444-4a8b-9c3d-000000000001", T0)))).toSeq());
+        Input input = new Input(spark, work.resolve("input"));
+        input.write(record("first", 1, event("0f8e1c7a-4444-4a8b-9c3d-000000000001", T0)));
+        input.write(record("again", 2, event("0f8e1c7a-4444-4a8b-9c3d-000000000001", T0)));
         List<Row> out = new CopyOnWriteArrayList<>();
-        StreamingQuery query = new EventDeduplicator(DELAY).label(new EnvelopeParser(EnforcementLimits.defaults()).parse(input.toDF()))
+        StreamingQuery query = new EventDeduplicator(DELAY).label(new EnvelopeParser(EnforcementLimits.defaults()).parse(input.stream()))
                 .select(col(RawRecordColumns.STREAM_NAME), col(EventDeduplicator.STATUS_COLUMN))
                 .writeStream()
-                .option("checkpointLocation", checkpoint.toString())
+                .option("checkpointLocation", work.resolve("query").toString())
                 .trigger(Trigger.AvailableNow())
                 .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (batch, batchId) -> out.addAll(batch.collectAsList()))
                 .start();
         assertThat(query.awaitTermination(TimeUnit.MINUTES.toMillis(3))).as("Trigger.AvailableNow ended by itself").isTrue();
         assertThat(query.exception().isEmpty()).isTrue();
         assertThat(out).extracting(row -> row.getString(0) + "=" + row.getString(1)).containsExactlyInAnyOrder("first=NEW", "again=DUPLICATE");
+        assertThat(query.recentProgress()).as("no batch without data").allSatisfy(progress -> assertThat(progress.numInputRows()).isPositive());
     }
 
-    private static TransformWithStateExec transformWithState(StreamingQuery query)
+    /**
+     * The query's {@code TransformWithStateExec}, found by name: Spark 4.1 (the Glue build) moved the streaming
+     * execution classes to other packages, so the test names none of them.
+     */
+    private static SparkPlan transformWithState(StreamingQuery query)
+            throws ReflectiveOperationException
     {
-        SparkPlan plan = ((StreamingQueryWrapper) query).streamingQuery().lastExecution().executedPlan();
-        List<TransformWithStateExec> found = new ArrayList<>();
+        Object execution = query.getClass().getMethod("streamingQuery").invoke(query);
+        Object incremental = execution.getClass().getMethod("lastExecution").invoke(execution);
+        SparkPlan plan = (SparkPlan) incremental.getClass().getMethod("executedPlan").invoke(incremental);
+        List<SparkPlan> found = new ArrayList<>();
         plan.foreach(node -> {
-            if (node instanceof TransformWithStateExec operator) {
-                found.add(operator);
+            if (node.getClass().getSimpleName().equals("TransformWithStateExec")) {
+                found.add(node);
             }
             return null;
         });
         assertThat(found).hasSize(1);
         return found.get(0);
+    }
+
+    private static Object call(Object target, String method)
+            throws ReflectiveOperationException
+    {
+        return target.getClass().getMethod(method).invoke(target);
     }
 
     private static byte[] event(String id, Instant time)
@@ -197,21 +208,21 @@ final class EventDeduplicatorTest
     /** A streaming query that keeps each row's label by the row's name, one batch per {@link #add}. */
     private record Run(StreamingQuery query, List<Row> out)
     {
-        static Run start(SparkSession spark, Dataset<Row> labelled, Path checkpoint)
+        static Run start(SparkSession spark, Dataset<Row> labelled, Path work)
                 throws Exception
         {
             List<Row> out = new CopyOnWriteArrayList<>();
             StreamingQuery query = labelled.select(col(RawRecordColumns.STREAM_NAME), col(EventDeduplicator.STATUS_COLUMN))
                     .writeStream()
-                    .option("checkpointLocation", checkpoint.toString())
+                    .option("checkpointLocation", work.resolve("query").toString())
                     .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (batch, batchId) -> out.addAll(batch.collectAsList()))
                     .start();
             return new Run(query, out);
         }
 
-        void add(MemoryStream<Row> input, Row... rows)
+        void add(Input input, Row... rows)
         {
-            input.addData(CollectionConverters.asScala(List.of(rows)).toSeq());
+            input.write(rows);
             query.processAllAvailable();
         }
 
@@ -222,6 +233,30 @@ final class EventDeduplicatorTest
                 assertThat(labels.put(row.getString(0), row.getString(1))).as("one label per row: " + row.getString(0)).isNull();
             }
             return labels;
+        }
+    }
+
+    /** Raw records as Parquet files in a directory, streamed one file per micro-batch. */
+    private record Input(SparkSession spark, Path directory)
+    {
+        Input
+        {
+            try {
+                Files.createDirectories(directory);
+            }
+            catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        Dataset<Row> stream()
+        {
+            return spark.readStream().schema(RawRecordColumns.SCHEMA).option("maxFilesPerTrigger", 1).parquet(directory.toString());
+        }
+
+        void write(Row... rows)
+        {
+            spark.createDataFrame(List.of(rows), RawRecordColumns.SCHEMA).coalesce(1).write().mode("append").parquet(directory.toString());
         }
     }
 }
