@@ -24,9 +24,10 @@ public final class SparkSessions
      *   <li>Spark keeps 100 compiled classes per JVM by default. One micro-batch of Sluice's plans (parse, dedup,
      *   enforcement, five table writes) generates more than that, so every batch evicted and recompiled them all:
      *   about 60 Janino compilations, seconds per batch. A larger cache compiles each class once per query.</li>
-     *   <li>No micro-batch without new data: the dedup stage's timeout would otherwise run a batch on every trigger
-     *   while the stream is idle (each one a full pass over the plans), delaying the next real batch and keeping
-     *   {@code Trigger.AvailableNow} from ever finishing. Expired ids are removed in the next batch with data.</li>
+     *   <li>No micro-batch without new data: with the dedup stage's event-time timers, Spark would otherwise run a
+     *   batch without records after nearly every batch with records (whenever the watermark moved), only to fire the
+     *   timers that fell due: a full pass over the plans and the table writes each time, delaying the next real batch.
+     *   Due timers fire in the next batch with data instead, which only delays freeing their memory (docs/decisions.md, D3).</li>
      * </ul>
      */
     public static final Map<String, String> ENGINE_SETTINGS = Map.of(
