@@ -15,6 +15,7 @@ import scala.jdk.javaapi.CollectionConverters;
 
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 
@@ -97,7 +98,7 @@ final class FirstCopyProcessor
     public Iterator<Row> handleExpiredTimer(byte[] key, TimerValues timerValues, ExpiredTimerInfo expiredTimerInfo)
     {
         // Spark has deleted the timer, and with it the id: nothing to emit.
-        return CollectionConverters.asScala(java.util.Collections.<Row>emptyIterator());
+        return CollectionConverters.asScala(Collections.<Row>emptyIterator());
     }
 
     /** A seeded id (initial state: key and event time in milliseconds), remembered as if its first copy had just arrived. */

@@ -128,7 +128,8 @@ final class DedupMigration
             if (fs.exists(planFile)) {
                 return Optional.of(read(fs, planFile));
             }
-            if (fs.exists(new Path(checkpoint, "offsets")) || !fs.exists(new Path(legacy, "offsets"))) {
+            if (fs.exists(new Path(checkpoint, "offsets")) || latestBatch(fs, new Path(legacy, "offsets")) < 0) {
+                // A query of the current operator, or no old one that ever planned a batch: nothing to continue.
                 return Optional.empty();
             }
             Plan plan = plan(spark, lake, fs, legacy);
