@@ -54,6 +54,8 @@ public final class ContractEnforcer
 {
     static final String CONTRACT_INDEX = "__contract";
     static final String REASONS = "__reasons";
+    private static final String DUPLICATE_MEMBER = "__duplicate_member";
+    private static final String INVALID = "__invalid";
     /** The routed rows' ingest time column; a micro-batch may set it after persisting them (see MicroBatchProcessor). */
     public static final String INGEST_TIME = "__ingest_time";
     static final String ENVELOPE_PREFIX = "__envelope_";
@@ -141,6 +143,12 @@ public final class ContractEnforcer
             routed = routed.withColumns(layer);
         }
 
+        // Each verdict step is a projection of its own (barriers keep the optimizer from inlining it into its
+        // consumer): the duplicate-member check, then whether the record is invalid, then its reasons.
+        routed = routed.withColumn(DUPLICATE_MEMBER, Barrier.materialized(when(col(PAYLOAD_ERROR).isNull(), hasDuplicateMember())));
+        Verdict verdict = verdict();
+        routed = routed.withColumn(INVALID, Barrier.materialized(verdict.violation()));
+
         // Keep only what the outputs read, so that persisting the routed rows in a micro-batch stays cheap.
         List<Column> columns = new ArrayList<>();
         for (String raw : RawRecordColumns.SCHEMA.fieldNames()) {
@@ -162,7 +170,7 @@ public final class ContractEnforcer
         columns.add(col(INGEST_TIME));
         columns.add(col(CONTRACT_INDEX));
         // Split filters on the reasons: without the barrier they would be pushed down, re-evaluating every parse.
-        columns.add(Barrier.materialized(reasons()).as(REASONS));
+        columns.add(Barrier.materialized(verdict.reasons()).as(REASONS));
         tables().forEach(table -> columns.add(typedData(table).as(DATA_PREFIX + table)));
         return routed.select(columns.toArray(Column[]::new));
     }
@@ -171,6 +179,7 @@ public final class ContractEnforcer
     private Column typedData(String table)
     {
         Column index = col(CONTRACT_INDEX);
+        List<Integer> indexes = indexesOf(table);
         List<Column> fields = new ArrayList<>();
         for (StructField field : SparkSchemaConverter.toStructType(latest(table).schema()).fields()) {
             // Older versions lack newer optional fields: those stay null.
@@ -183,7 +192,8 @@ public final class ContractEnforcer
             }
             fields.add(value.try_cast(nullable(field.dataType())).as(field.name()));
         }
-        return functions.struct(fields.toArray(Column[]::new));
+        // Null for rows of other tables: no struct of nulls to build and carry for them.
+        return when(index.isin(indexes.toArray()), functions.struct(fields.toArray(Column[]::new)));
     }
 
     /**
@@ -210,18 +220,13 @@ public final class ContractEnforcer
         Column valid = passes();
         Map<String, Dataset<Row>> silver = new LinkedHashMap<>();
         for (String table : tables()) {
-            List<Integer> indexes = new ArrayList<>();
-            for (int index = 0; index < contracts.size(); index++) {
-                if (contracts.get(index).table().equals(table)) {
-                    indexes.add(index);
-                }
-            }
+            List<Integer> indexes = indexesOf(table);
             silver.put(table, routed.filter(valid.and(col(CONTRACT_INDEX).isin(indexes.toArray()))).select(silverColumns(table, indexes)));
         }
         return new EnforcedBatch(silver, routed.filter(not(valid)).select(quarantineColumns()));
     }
 
-    private Column reasons()
+    private Verdict verdict()
     {
         Column envelope = col(ENVELOPE);
         Column index = col(CONTRACT_INDEX);
@@ -283,11 +288,25 @@ public final class ContractEnforcer
             contractViolation = when(index.equalTo(i), compiled.get(i).violation()).otherwise(contractViolation);
             contractReasons = when(index.equalTo(i), compiled.get(i).reasons()).otherwise(contractReasons);
         }
-        return when(col(PAYLOAD_ERROR).isNotNull(), array(col(PAYLOAD_ERROR)))
-                .when(hasDuplicateMember(), array(Reasons.reason(lit("$"), QuarantineReason.DUPLICATE_MEMBER,
+        Column payloadError = col(PAYLOAD_ERROR);
+        Column duplicateMember = coalesce(col(DUPLICATE_MEMBER), lit(false));
+        Column violation = payloadError.isNotNull().or(duplicateMember).or(Reasons.anyViolation(checks, List.of())).or(coalesce(contractViolation, lit(false)));
+        Column reasons = when(not(col(INVALID)), Reasons.empty())
+                .when(payloadError.isNotNull(), array(payloadError))
+                .when(duplicateMember, array(Reasons.reason(lit("$"), QuarantineReason.DUPLICATE_MEMBER,
                         lit("Invalid payload: an object names a member more than once"))))
-                .otherwise(Reasons.collect(checks, List.of(new Reasons.ArrayCheck(contractViolation, contractReasons))));
+                .otherwise(functions.filter(concat(Reasons.all(checks, List.of()), coalesce(contractReasons, Reasons.empty())), Column::isNotNull));
+        return new Verdict(violation, reasons);
     }
+
+    /**
+     * @param violation true when a record breaks its contract or the envelope's rules; only generated code, evaluated
+     *         for every record, and materialized as {@link #INVALID}
+     * @param reasons the record's reasons, built only where {@link #INVALID} holds: the checks' conditions appear
+     *         here a second time, but once each, so the expression tree (which the optimizer walks every micro-batch)
+     *         stays about half the size it would have with a guard of its own
+     */
+    private record Verdict(Column violation, Column reasons) {}
 
     /**
      * True when an object of the payload, at any depth, names a member twice. Spark's reader keeps the last value;
@@ -402,6 +421,18 @@ public final class ContractEnforcer
     private static Column utcDate(Column timestamp)
     {
         return functions.date_from_unix_date(functions.floor(functions.unix_micros(timestamp).divide(MICROS_PER_DAY)).cast(DataTypes.IntegerType));
+    }
+
+    /** The indexes of the contracts (versions) whose events go to {@code table}. */
+    private List<Integer> indexesOf(String table)
+    {
+        List<Integer> indexes = new ArrayList<>();
+        for (int index = 0; index < contracts.size(); index++) {
+            if (contracts.get(index).table().equals(table)) {
+                indexes.add(index);
+            }
+        }
+        return indexes;
     }
 
     private Contract latest(String table)

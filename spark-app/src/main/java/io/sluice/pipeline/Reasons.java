@@ -101,12 +101,6 @@ final class Reasons
         return any;
     }
 
-    /** The reasons of all holding checks; the empty array, cheaply, when none holds. */
-    static Column collect(List<Check> checks, List<ArrayCheck> arrays)
-    {
-        return when(anyViolation(checks, arrays), functions.filter(all(checks, arrays), Column::isNotNull)).otherwise(empty());
-    }
-
     /** The reasons of all holding checks with nulls for the others, at any cost: evaluate only for violating rows. */
     static Column all(List<Check> checks, List<ArrayCheck> arrays)
     {

@@ -35,12 +35,18 @@ final class JobRunPlannerTest
             StackOutputs.CHECKPOINTS_URI, "s3://sluice-dev-lake-abc/checkpoints/"));
     private static final String BASE_PARAMETERS = "--class io.sluice.cli.SluiceMain"
             + " --jars /usr/share/aws/delta/lib/delta-spark.jar,/usr/share/aws/delta/lib/delta-storage.jar";
+    /** SparkSessions.ENGINE_SETTINGS, sorted by key. */
+    private static final String ENGINE_CONFS = " --conf spark.sql.codegen.cache.maxEntries=2000"
+            + " --conf spark.sql.optimizer.enableJsonExpressionOptimization=false"
+            + " --conf spark.sql.optimizer.excludedRules=org.apache.spark.sql.catalyst.optimizer.RemoveRedundantAliases,"
+            + "org.apache.spark.sql.catalyst.optimizer.FoldablePropagation"
+            + " --conf spark.sql.streaming.noDataMicroBatches.enabled=false";
     private static final String CONFS = " --conf spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension"
             + " --conf spark.sql.catalog.spark_catalog=org.apache.spark.sql.delta.catalog.DeltaCatalog"
             + " --conf spark.driver.cores=2 --conf spark.driver.memory=7g"
             + " --conf spark.executor.cores=2 --conf spark.executor.memory=7g --conf spark.executor.instances=2"
             + " --conf spark.dynamicAllocation.enabled=false"
-            + " --conf spark.sql.codegen.cache.maxEntries=2000 --conf spark.sql.streaming.noDataMicroBatches.enabled=false";
+            + ENGINE_CONFS;
 
     private static SubmitSettings settings()
     {
@@ -83,7 +89,7 @@ final class JobRunPlannerTest
         assertThat(parameters).endsWith(" --conf spark.driver.cores=4 --conf spark.driver.memory=16g"
                 + " --conf spark.executor.cores=8 --conf spark.executor.memory=30g --conf spark.executor.instances=5"
                 + " --conf spark.dynamicAllocation.enabled=false"
-                + " --conf spark.sql.codegen.cache.maxEntries=2000 --conf spark.sql.streaming.noDataMicroBatches.enabled=false"
+                + ENGINE_CONFS
                 + " --conf spark.sql.shuffle.partitions=64");
         assertThatThrownBy(() -> SparkSubmitParameters.of(SourceConnector.SLUICE, JobResources.DEFAULT, Map.of("spark.driver.extraJavaOptions", "-Da=1 -Db=2")))
                 .isInstanceOf(UsageException.class)
