@@ -2,61 +2,77 @@ package io.sluice.pipeline;
 
 import io.sluice.table.RawRecordColumns;
 
-import org.apache.spark.api.java.function.FlatMapGroupsWithStateFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.KeyValueGroupedDataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.streaming.GroupState;
-import org.apache.spark.sql.streaming.GroupStateTimeout;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.streaming.OutputMode;
+import org.apache.spark.sql.streaming.TimeMode;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
-import java.sql.Timestamp;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Iterator;
-import java.util.List;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.timestamp_millis;
+import static org.apache.spark.sql.functions.unhex;
+import static org.apache.spark.sql.functions.unix_millis;
 import static org.apache.spark.sql.functions.when;
 
 /**
  * Streaming dedup on the CloudEvents id with an event-time watermark on {@code time}, built so that nothing is lost:
- * Spark's own {@code dropDuplicatesWithinWatermark} silently drops rows older than the watermark, so this stage uses
- * {@code flatMapGroupsWithState} instead and labels each row with a {@link DedupStatus}.
+ * Spark's own {@code dropDuplicatesWithinWatermark} silently drops rows older than the watermark, so this stage is a
+ * {@code transformWithState} ({@link FirstCopyProcessor}) that labels each row with a {@link DedupStatus}.
  *
- * <p>State per event id is the first copy's event time (a long). It is kept until the watermark has passed that
- * time; from then on any further copy is itself older than the watermark, so it is labelled LATE and the late path
- * (an insert-only MERGE against silver) catches it. State therefore holds only ids inside the window.
- * Expiry is checked on a processing-time timeout equal to the watermark delay, because an event-time timeout would
- * make Spark drop late rows before this function sees them.
+ * <p>The key is the id's 16 bytes ({@link #idKey}), the state per id one event-time timer at the first copy's event
+ * time: kept until the watermark has passed that time; from then on any further copy is itself older than the
+ * watermark, so it is labelled LATE and the late path (an insert-only MERGE against silver) catches it. State therefore
+ * holds only ids inside the window, and a batch touches only the keys of its own rows and the timers that fell due.
+ *
+ * <p>Why the watermark sits on a copy of {@code event_time} that is dropped before the operator: Spark's
+ * {@code TransformWithStateExec} (Spark 4.0, event-time mode) removes every input row whose watermarked column is at
+ * or below the watermark before the processor sees it. Its input here carries no watermarked column, so late rows
+ * reach the processor and are labelled; the watermark itself is still tracked below the operator and given to it.
  */
 public final class EventDeduplicator
 {
     public static final String STATUS_COLUMN = "dedup_status";
-    private static final String KEY_COLUMN = "_dedup_key";
-    private static final String UNKEYED_PREFIX = "\u0000unkeyed:";
+    /** The 16-byte key of an id, for an initial state that must meet the stream's keys ({@link #seedState}). */
+    public static final String KEY_COLUMN = "_dedup_key";
+    /** Milliseconds since the epoch of the first copy's event time, in an initial state ({@link #seedState}). */
+    public static final String SEED_TIME_COLUMN = "_dedup_seed_time_ms";
+    private static final String WATERMARK_COLUMN = "_dedup_watermark_time";
 
     private final Duration watermarkDelay;
+    private final long lateBeforeMillis;
 
     public EventDeduplicator(Duration watermarkDelay)
+    {
+        this(watermarkDelay, Long.MIN_VALUE);
+    }
+
+    /**
+     * @param lateBeforeMillis events older than this are LATE whatever the watermark (a checkpoint migrated from an
+     * earlier operator starts with no watermark of its own, but the ids before its predecessor's watermark are not in
+     * its state: see {@code stream.DedupMigration})
+     */
+    public EventDeduplicator(Duration watermarkDelay, long lateBeforeMillis)
     {
         this.watermarkDelay = requireNonNull(watermarkDelay, "watermarkDelay is null");
         if (watermarkDelay.isNegative() || watermarkDelay.isZero()) {
             throw new IllegalArgumentException("Invalid watermark delay: " + watermarkDelay);
         }
+        this.lateBeforeMillis = lateBeforeMillis;
     }
 
     /**
@@ -65,28 +81,64 @@ public final class EventDeduplicator
      */
     public Dataset<Row> label(Dataset<Row> enveloped)
     {
-        // Rows without a usable id and time get a unique key of their own (stream + sequence number are unique in a
-        // stream), so they pass through without touching state.
-        Column keyed = col(EnvelopeColumns.EVENT_ID).isNotNull().and(col(EnvelopeColumns.EVENT_TIME).isNotNull());
-        Dataset<Row> withKey = enveloped
-                .withColumn(KEY_COLUMN, when(keyed, col(EnvelopeColumns.EVENT_ID))
-                        .otherwise(concat(lit(UNKEYED_PREFIX), coalesce(col(RawRecordColumns.STREAM_NAME), lit("")), lit(":"),
-                                coalesce(col(RawRecordColumns.SEQUENCE_NUMBER), lit("")))))
-                // Rows without an event time carry a null here, which Spark's watermark tracking ignores: a malformed
-                // record must not move the watermark (an arrival time would, and make good events look late).
-                .withWatermark(EnvelopeColumns.EVENT_TIME, watermarkDelay.toMillis() + " milliseconds");
+        return label(enveloped, Optional.empty());
+    }
 
-        StructType inputSchema = withKey.schema();
+    /**
+     * @param seed ids already written, as {@link #seedState} gives them: the operator starts with them in its state.
+     * Spark applies an initial state in the first batch of a new checkpoint only.
+     */
+    public Dataset<Row> label(Dataset<Row> enveloped, Optional<Dataset<Row>> seed)
+    {
+        requireNonNull(enveloped, "enveloped is null");
+        requireNonNull(seed, "seed is null");
+        Dataset<Row> keyed = enveloped
+                .withColumn(KEY_COLUMN, when(isKeyed(), idKey(col(EnvelopeColumns.EVENT_ID)))
+                        // Rows without a usable id and time never touch state (the processor labels them from the row);
+                        // the sequence number only spreads them over partitions.
+                        .otherwise(col(RawRecordColumns.SEQUENCE_NUMBER).cast(DataTypes.BinaryType)))
+                // A computed copy, not an alias: an alias would carry the watermark's metadata to event_time.
+                // Rows without an event time carry a null, which Spark's watermark tracking ignores: a malformed
+                // record must not move the watermark (an arrival time would, and make good events look late).
+                .withColumn(WATERMARK_COLUMN, timestamp_millis(unix_millis(col(EnvelopeColumns.EVENT_TIME))))
+                .withWatermark(WATERMARK_COLUMN, watermarkDelay.toMillis() + " milliseconds")
+                .drop(WATERMARK_COLUMN);
+
+        StructType inputSchema = keyed.schema();
         StructType outputSchema = enveloped.schema().add(STATUS_COLUMN, DataTypes.StringType, false);
-        return withKey
-                .groupBy(col(KEY_COLUMN))
-                .as(Encoders.STRING(), Encoders.row(inputSchema))
-                .flatMapGroupsWithState(
-                        new LabelFunction(inputSchema, enveloped.schema().size(), watermarkDelay.toMillis()),
-                        OutputMode.Append(),
-                        Encoders.LONG(),
-                        Encoders.row(outputSchema),
-                        GroupStateTimeout.ProcessingTimeTimeout());
+        FirstCopyProcessor processor = new FirstCopyProcessor(inputSchema, enveloped.schema().size(), lateBeforeMillis);
+        KeyValueGroupedDataset<byte[], Row> grouped = keyed.groupBy(col(KEY_COLUMN)).as(Encoders.BINARY(), Encoders.row(inputSchema));
+        if (seed.isEmpty()) {
+            return grouped.transformWithState(processor, TimeMode.EventTime(), OutputMode.Append(), Encoders.row(outputSchema));
+        }
+        StructType seedSchema = seed.get().schema();
+        KeyValueGroupedDataset<byte[], Row> initial = seed.get().groupBy(col(KEY_COLUMN)).as(Encoders.BINARY(), Encoders.row(seedSchema));
+        return grouped.transformWithState(processor, TimeMode.EventTime(), OutputMode.Append(), initial,
+                Encoders.row(outputSchema), Encoders.row(seedSchema));
+    }
+
+    /**
+     * An initial state for {@link #label(Dataset, Optional)}: one row per id of {@code written} (columns
+     * {@code event_id} and {@code event_time}, e.g. silver's), keyed as the stream keys it.
+     */
+    public static Dataset<Row> seedState(Dataset<Row> written)
+    {
+        requireNonNull(written, "written is null");
+        return written
+                .select(idKey(col(EnvelopeColumns.EVENT_ID)).as(KEY_COLUMN), unix_millis(col(EnvelopeColumns.EVENT_TIME)).as(SEED_TIME_COLUMN))
+                .groupBy(KEY_COLUMN)
+                .agg(org.apache.spark.sql.functions.min(SEED_TIME_COLUMN).as(SEED_TIME_COLUMN));
+    }
+
+    /**
+     * The state key of an id the envelope parser accepted (a UUID in its 36-character form): its 16 bytes when written
+     * in lower case, as producers almost always do. An id with an upper-case digit keeps its exact characters (36
+     * bytes): ids are compared as strings everywhere else (silver, the late MERGE), so two spellings of one UUID stay
+     * two ids here as well.
+     */
+    static Column idKey(Column id)
+    {
+        return when(id.equalTo(lower(id)), unhex(regexp_replace(id, "-", ""))).otherwise(id.cast(DataTypes.BinaryType));
     }
 
     /**
@@ -97,80 +149,18 @@ public final class EventDeduplicator
      */
     public static Dataset<Row> labelBatch(Dataset<Row> enveloped)
     {
-        Column keyed = col(EnvelopeColumns.EVENT_ID).isNotNull().and(col(EnvelopeColumns.EVENT_TIME).isNotNull());
-        WindowSpec copies = Window.partitionBy(when(keyed, col(EnvelopeColumns.EVENT_ID)))
+        WindowSpec copies = Window.partitionBy(when(isKeyed(), col(EnvelopeColumns.EVENT_ID)))
                 .orderBy(col(RawRecordColumns.APPROXIMATE_ARRIVAL_TIMESTAMP).asc_nulls_last(),
                         col(RawRecordColumns.SEQUENCE_NUMBER).asc_nulls_last(),
                         col(RawRecordColumns.DATA).asc_nulls_last());
-        Column status = when(not(keyed), lit(DedupStatus.UNKEYED.name()))
+        Column status = when(not(isKeyed()), lit(DedupStatus.UNKEYED.name()))
                 .when(row_number().over(copies).equalTo(1), lit(DedupStatus.NEW.name()))
                 .otherwise(lit(DedupStatus.DUPLICATE.name()));
         return enveloped.withColumn(STATUS_COLUMN, status);
     }
 
-    private static final class LabelFunction
-            implements FlatMapGroupsWithStateFunction<String, Row, Long, Row>
+    private static Column isKeyed()
     {
-        private static final long serialVersionUID = 1L;
-
-        private final int eventTimeIndex;
-        private final int arrivalIndex;
-        private final int sequenceIndex;
-        private final int outputWidth;
-        private final long delayMillis;
-
-        LabelFunction(StructType inputSchema, int outputWidth, long delayMillis)
-        {
-            this.eventTimeIndex = inputSchema.fieldIndex(EnvelopeColumns.EVENT_TIME);
-            this.arrivalIndex = inputSchema.fieldIndex(RawRecordColumns.APPROXIMATE_ARRIVAL_TIMESTAMP);
-            this.sequenceIndex = inputSchema.fieldIndex(RawRecordColumns.SEQUENCE_NUMBER);
-            this.outputWidth = outputWidth;
-            this.delayMillis = delayMillis;
-        }
-
-        @Override
-        public Iterator<Row> call(String key, Iterator<Row> rows, GroupState<Long> state)
-        {
-            if (state.hasTimedOut()) {
-                if (state.getCurrentWatermarkMs() > state.get()) {
-                    state.remove();
-                }
-                else {
-                    state.setTimeoutDuration(delayMillis);
-                }
-                return java.util.Collections.emptyIterator();
-            }
-            List<Row> group = new ArrayList<>();
-            rows.forEachRemaining(group::add);
-            if (key.startsWith(UNKEYED_PREFIX)) {
-                return group.stream().map(row -> label(row, DedupStatus.UNKEYED)).iterator();
-            }
-            // Copies of one id in one batch: the earliest arrival is the one that counts, the same on every re-run.
-            group.sort(Comparator.comparing((Row row) -> (Timestamp) row.get(arrivalIndex), Comparator.nullsLast(Comparator.naturalOrder()))
-                    .thenComparing(row -> String.valueOf(row.get(sequenceIndex))));
-            List<Row> labelled = new ArrayList<>(group.size());
-            int first = 0;
-            if (!state.exists()) {
-                long eventTime = ((Timestamp) group.get(0).get(eventTimeIndex)).getTime();
-                labelled.add(label(group.get(0), eventTime < state.getCurrentWatermarkMs() ? DedupStatus.LATE : DedupStatus.NEW));
-                state.update(eventTime);
-                first = 1;
-            }
-            for (int i = first; i < group.size(); i++) {
-                labelled.add(label(group.get(i), DedupStatus.DUPLICATE));
-            }
-            state.setTimeoutDuration(delayMillis);
-            return labelled.iterator();
-        }
-
-        private Row label(Row row, DedupStatus status)
-        {
-            Object[] values = new Object[outputWidth + 1];
-            for (int i = 0; i < outputWidth; i++) {
-                values[i] = row.get(i);
-            }
-            values[outputWidth] = status.name();
-            return RowFactory.create(values);
-        }
+        return col(EnvelopeColumns.EVENT_ID).isNotNull().and(col(EnvelopeColumns.EVENT_TIME).isNotNull());
     }
 }

@@ -33,11 +33,20 @@ public final class KinesisSource
 
     public static Dataset<Row> readStream(SparkSession spark, SluiceConfig config)
     {
+        return readStream(spark, config, Map.of());
+    }
+
+    /** @param extraOptions reader options beyond the configuration's (e.g. where to continue another query) */
+    public static Dataset<Row> readStream(SparkSession spark, SluiceConfig config, Map<String, String> extraOptions)
+    {
         requireNonNull(spark, "spark is null");
         requireNonNull(config, "config is null");
+        requireNonNull(extraOptions, "extraOptions is null");
         SourceConnector connector = config.value(ConfigKeys.SOURCE_CONNECTOR);
         DataStreamReader reader = spark.readStream().format(connector.sparkFormat());
-        for (Map.Entry<String, String> option : options(config).entrySet()) {
+        Map<String, String> all = new LinkedHashMap<>(options(config));
+        all.putAll(extraOptions);
+        for (Map.Entry<String, String> option : all.entrySet()) {
             reader = reader.option(option.getKey(), option.getValue());
         }
         Dataset<Row> raw = reader.load();

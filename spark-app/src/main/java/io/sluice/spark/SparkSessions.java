@@ -24,9 +24,10 @@ public final class SparkSessions
      *   <li>Spark keeps 100 compiled classes per JVM by default. One micro-batch of Sluice's plans (parse, dedup,
      *   enforcement, five table writes) generates more than that, so every batch evicted and recompiled them all:
      *   about 60 Janino compilations, seconds per batch. A larger cache compiles each class once per query.</li>
-     *   <li>No micro-batch without new data: the dedup stage's timeout would otherwise run a batch on every trigger
-     *   while the stream is idle (each one a full pass over the plans), delaying the next real batch and keeping
-     *   {@code Trigger.AvailableNow} from ever finishing. Expired ids are removed in the next batch with data.</li>
+     *   <li>No micro-batch without new data: with the dedup stage's event-time timers, Spark would otherwise run a
+     *   batch without records after nearly every batch with records (whenever the watermark moved), only to fire the
+     *   timers that fell due: a full pass over the plans and the table writes each time, delaying the next real batch.
+     *   Due timers fire in the next batch with data instead, which only delays freeing their memory (docs/decisions.md, D3).</li>
      *   <li>Three optimizer rules left out. Spark optimizes a streaming query's whole plan again for every
      *   micro-batch, and Sluice's routing is ~10,000 expression nodes: the optimizer was most of a small batch's
      *   cost (1.5 s of a 1-record batch here). {@code RemoveRedundantAliases}, {@code FoldablePropagation} and the

@@ -25,6 +25,8 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
@@ -54,7 +56,12 @@ public final class StreamingJob
      */
     public StreamingQuery start(Consumer<BatchReport> listener, BatchActivity activity)
     {
-        return start(KinesisSource.readStream(spark, lake.config()), listener, activity);
+        // A checkpoint of the earlier dedup operator is continued on a new one (DedupMigration); the tables must exist
+        // before its plan records their versions.
+        lake.createOrEvolveTables(spark);
+        Optional<DedupMigration.Plan> migration = DedupMigration.prepare(spark, lake);
+        Dataset<Row> raw = KinesisSource.readStream(spark, lake.config(), migration.map(DedupMigration.Plan::sourceOptions).orElse(Map.of()));
+        return start(raw, migration, listener, activity);
     }
 
     /**
@@ -63,13 +70,23 @@ public final class StreamingJob
      */
     public StreamingQuery start(Dataset<Row> raw, Consumer<BatchReport> listener, BatchActivity activity)
     {
+        DedupMigration.refuseLegacy(spark, lake);
+        return start(raw, Optional.empty(), listener, activity);
+    }
+
+    private StreamingQuery start(Dataset<Row> raw, Optional<DedupMigration.Plan> migration, Consumer<BatchReport> listener, BatchActivity activity)
+    {
         requireNonNull(raw, "raw is null");
         requireNonNull(listener, "listener is null");
         SluiceConfig config = lake.config();
         lake.createOrEvolveTables(spark);
 
         Dataset<Row> enveloped = new EnvelopeParser(Lake.limits(config)).parse(raw);
-        Dataset<Row> labelled = new EventDeduplicator(config.value(ConfigKeys.STREAM_WATERMARK_DELAY)).label(enveloped);
+        EventDeduplicator deduplicator = new EventDeduplicator(config.value(ConfigKeys.STREAM_WATERMARK_DELAY),
+                migration.map(DedupMigration.Plan::lateBeforeMillis).orElse(Long.MIN_VALUE));
+        // The initial state only matters to batch 0; once that is committed, leaving it out spares every later batch its scan of silver.
+        Optional<Dataset<Row>> seed = migration.filter(plan -> !DedupMigration.seeded(spark, lake)).map(plan -> plan.seed(spark, lake.tables().silver()));
+        Dataset<Row> labelled = deduplicator.label(enveloped, seed);
         // Routing is part of the streaming plan, so Spark analyzes its thousands of expressions once per query, not once
         // per micro-batch; the micro-batch sets the ingest time (see MicroBatchProcessor).
         Dataset<Row> routed = lake.enforcer().route(labelled, lit(null).cast(DataTypes.TimestampType));

@@ -36,7 +36,18 @@ public record LakeLayout(String lakeRoot, String checkpointRoot)
         return child(lakeRoot, "audit", table);
     }
 
+    /**
+     * The streaming query's checkpoint: {@code <checkpoint root>/<query name>/v2}. The query's directory itself is
+     * the checkpoint of its first generation (dedup on {@code flatMapGroupsWithState}), which a checkpoint of the
+     * current operator cannot continue; see {@link #legacyCheckpoint(String)}.
+     */
     public String checkpoint(String queryName)
+    {
+        return child(checkpointRoot, queryName, "v2");
+    }
+
+    /** Where Sluice before the {@code transformWithState} dedup kept the query's checkpoint, to migrate from. */
+    public String legacyCheckpoint(String queryName)
     {
         return child(checkpointRoot, queryName);
     }

@@ -235,7 +235,8 @@ public final class PipelineBenchmark
         RunFigures figures = RunFigures.of(contender.name(), progress, jobs, directory);
         System.out.printf("  %-34s %-12s %,9.1f records/s, steady batch %,7d ms, %4.1f jobs (%4.1f log replay), %4.1f commits per batch%s%n",
                 label, contender.name(), figures.recordsPerSecond(), figures.batchMs(), figures.jobsPerBatch(), figures.logReplayJobsPerBatch(),
-                figures.commitsPerBatch(), figures.state().map(state -> ", state %,d ids %,.0f B/id in memory".formatted(state.ids(), state.memoryBytesPerId())).orElse(""));
+                figures.commitsPerBatch(), figures.state().map(state -> ", state %,d ids %,.0f B/id in memory, %,.0f B/id in the checkpoint's state files"
+                        .formatted(state.ids(), state.memoryBytesPerId(), state.checkpointBytesPerId())).orElse(""));
         // Every run's breakdown as it happens, so that an interrupted benchmark still leaves its figures.
         System.out.printf("  %-34s %-12s breakdown ms: %s%n", "", "", figures.durationsMs().entrySet().stream()
                 .sorted(java.util.Comparator.comparingInt(entry -> RunFigures.DURATION_KEYS.indexOf(entry.getKey())))

@@ -116,22 +116,38 @@ record RunFigures(
         durations.forEach((key, values) -> medians.put(key, Math.round(Stats.median(values))));
         return new RunFigures(contender, steady.size(), records, millis == 0 ? 0 : records * 1000.0 / millis, medians,
                 Stats.median(jobCounts), Stats.median(replayCounts), Stats.median(commitCounts), kinds,
-                state(data.get(data.size() - 1), directory));
+                state(data, directory));
     }
 
-    private static Optional<StateFigures> state(StreamingQueryProgress last, Path directory)
+    /**
+     * The dedup state after the last batch. Its ids: {@code numRowsTotal} counts the keys of the operator's own state
+     * variables, and the {@code transformWithState} dedup has none (one event-time timer per id is its state, kept in
+     * Spark's internal column families), so for it the ids are the timers registered over the run less those that
+     * expired or were deleted.
+     */
+    private static Optional<StateFigures> state(List<StreamingQueryProgress> batches, Path directory)
     {
+        StreamingQueryProgress last = batches.get(batches.size() - 1);
         if (last.stateOperators().length == 0) {
             return Optional.empty();
         }
         long ids = 0;
         long memory = 0;
         long sst = 0;
-        for (StateOperatorProgress operator : last.stateOperators()) {
-            ids += operator.numRowsTotal();
+        for (int i = 0; i < last.stateOperators().length; i++) {
+            StateOperatorProgress operator = last.stateOperators()[i];
             memory += operator.memoryUsedBytes();
             Long bytes = operator.customMetrics().get("rocksdbSstFileSize");
             sst += bytes == null ? 0 : bytes;
+            if (operator.customMetrics().containsKey("numRegisteredTimers")) {
+                for (StreamingQueryProgress batch : batches) {
+                    Map<String, Long> metrics = batch.stateOperators()[i].customMetrics();
+                    ids += metrics.getOrDefault("numRegisteredTimers", 0L) - metrics.getOrDefault("numExpiredTimers", 0L) - metrics.getOrDefault("numDeletedTimers", 0L);
+                }
+            }
+            else {
+                ids += operator.numRowsTotal();
+            }
         }
         return Optional.of(new StateFigures(ids, memory, sst, stateFileBytes(directory)));
     }

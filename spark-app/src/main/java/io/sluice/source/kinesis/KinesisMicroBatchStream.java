@@ -89,8 +89,21 @@ final class KinesisMicroBatchStream
 
     private record EmptyProbe(ShardPosition position, long atMillis) {}
 
-    KinesisMicroBatchStream(KinesisSourceOptions options, Map<String, String> rawOptions, ShardEndLog shardEnds)
+    /** A batch of another query on the stream ({@code offset}, as its offsets log holds it) and that query's shard ends. */
+    record ContinueFrom(KinesisOffset offset, ShardEndLog shardEnds)
     {
+        ContinueFrom
+        {
+            requireNonNull(offset, "offset is null");
+            requireNonNull(shardEnds, "shardEnds is null");
+        }
+    }
+
+    private final Optional<ContinueFrom> continueFrom;
+
+    KinesisMicroBatchStream(KinesisSourceOptions options, Map<String, String> rawOptions, ShardEndLog shardEnds, Optional<ContinueFrom> continueFrom)
+    {
+        this.continueFrom = requireNonNull(continueFrom, "continueFrom is null");
         this.options = requireNonNull(options, "options is null");
         this.rawOptions = Map.copyOf(requireNonNull(rawOptions, "rawOptions is null"));
         this.shardEnds = requireNonNull(shardEnds, "shardEnds is null");
@@ -105,9 +118,23 @@ final class KinesisMicroBatchStream
         });
     }
 
+    /**
+     * Where a new query starts: at {@code kinesis.startingPosition} on every shard, or, continuing another query
+     * (a checkpoint moved to a new operator, see {@link KinesisSourceOptions#CONTINUE_OFFSET}), where that query's
+     * batch stopped, derived as {@link #latestOffset(Offset, ReadLimit)} derives the next batch's start.
+     */
     @Override
     public Offset initialOffset()
     {
+        if (continueFrom.isPresent()) {
+            KinesisOffset last = continueFrom.get().offset();
+            checkStream(last);
+            Map<String, ShardPosition> positions = new TreeMap<>(last.shards());
+            continueFrom.get().shardEnds().read(last.batchId()).forEach((shardId, end) -> positions.put(shardId, end.end()));
+            KinesisOffset offset = new KinesisOffset(options.streamName(), -1, positions);
+            log.info("Kinesis stream {}: continuing another query's batch {} at {}", options.streamName(), last.batchId(), offset);
+            return offset;
+        }
         Map<String, Shard> listing = discoverShards();
         StartingPosition start = options.startingPosition();
         // LATEST is pinned to the query's start time: a re-run first batch must start where the first run did.

@@ -49,12 +49,19 @@ public record KinesisSourceOptions(
     public static final String RETRY_MAX_DELAY_MS = "kinesis.retryMaxDelayMs";
     public static final String API_CALL_TIMEOUT_SEC = "kinesis.apiCallTimeoutSec";
     public static final String DEAGGREGATE = "kinesis.deaggregate";
+    /**
+     * With {@link #CONTINUE_CHECKPOINT}: a new query starts where a batch of another query on the same stream stopped.
+     * The batch's offset, as that query's offsets log holds it (see {@code KinesisMicroBatchStream#initialOffset}).
+     */
+    public static final String CONTINUE_OFFSET = "kinesis.continueOffset";
+    /** With {@link #CONTINUE_OFFSET}: that query's checkpoint directory of this source (where its shard ends are). */
+    public static final String CONTINUE_CHECKPOINT = "kinesis.continueCheckpoint";
 
     private static final Set<String> KNOWN = Set.of(
             STREAM_NAME, ENDPOINT_URL, REGION, STARTING_POSITION, STARTING_TIMESTAMP, MAX_FETCH_RECORDS_PER_SHARD,
             MAX_FETCH_TIME_PER_SHARD_SEC, SHARD_DISCOVERY_INTERVAL_SEC, ROLE_ARN, ROLE_SESSION_NAME, STS_ROLE_ARN,
             STS_SESSION_NAME, CONSUMER_TYPE, MAX_RETRIES, RETRY_INITIAL_DELAY_MS, RETRY_MAX_DELAY_MS, API_CALL_TIMEOUT_SEC,
-            DEAGGREGATE);
+            DEAGGREGATE, CONTINUE_OFFSET, CONTINUE_CHECKPOINT);
 
     private static final Pattern STREAM_NAME_PATTERN = Pattern.compile("[a-zA-Z0-9_.-]{1,128}");
     private static final Pattern REGION_IN_HOST = Pattern.compile("kinesis(?:-fips)?\\.([a-z0-9-]+)\\.amazonaws\\.com(?:\\.cn)?");

@@ -1,5 +1,6 @@
 package io.sluice.source.kinesis;
 
+import io.sluice.config.UsageException;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.catalog.SupportsRead;
 import org.apache.spark.sql.connector.catalog.TableCapability;
@@ -11,7 +12,9 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 import static java.util.Objects.requireNonNull;
 
@@ -78,8 +81,25 @@ final class KinesisTable
         public MicroBatchStream toMicroBatchStream(String checkpointLocation)
         {
             // Tasks record where they stopped under the checkpoint, through the session's Hadoop configuration (s3a:// too).
-            ShardEndLog shardEnds = new ShardEndLog(checkpointLocation, SparkSession.active().sessionState().newHadoopConf());
-            return new KinesisMicroBatchStream(options, rawOptions, shardEnds);
+            org.apache.hadoop.conf.Configuration hadoopConf = SparkSession.active().sessionState().newHadoopConf();
+            ShardEndLog shardEnds = new ShardEndLog(checkpointLocation, hadoopConf);
+            return new KinesisMicroBatchStream(options, rawOptions, shardEnds, continueFrom(hadoopConf));
+        }
+
+        /** The other query's last batch and its shard ends, when this query is to continue where it stopped. */
+        private Optional<KinesisMicroBatchStream.ContinueFrom> continueFrom(org.apache.hadoop.conf.Configuration hadoopConf)
+        {
+            Map<String, String> byKey = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            byKey.putAll(rawOptions);
+            String offset = byKey.get(KinesisSourceOptions.CONTINUE_OFFSET);
+            String checkpoint = byKey.get(KinesisSourceOptions.CONTINUE_CHECKPOINT);
+            if (offset == null && checkpoint == null) {
+                return Optional.empty();
+            }
+            if (offset == null || checkpoint == null) {
+                throw new UsageException("Invalid %s and %s: expected both or neither".formatted(KinesisSourceOptions.CONTINUE_OFFSET, KinesisSourceOptions.CONTINUE_CHECKPOINT));
+            }
+            return Optional.of(new KinesisMicroBatchStream.ContinueFrom(KinesisOffset.fromJson(offset), new ShardEndLog(checkpoint, hadoopConf)));
         }
     }
 }
