@@ -27,8 +27,9 @@ import static java.util.Objects.requireNonNull;
  * replace each other's commit (docs/guarantees.md, G10). Where commits are exclusive across drivers (a local or HDFS
  * file system, or S3 with a coordinating log store such as S3DynamoDBLogStore), both may write at once.
  *
- * <p>The stream is taken to be running when its checkpoint committed a batch recently: with the dedup operator's
- * timeouts it commits one at every trigger, records or not.
+ * <p>The stream is taken to be running when it showed a sign of life recently: a batch committed to its checkpoint,
+ * or, while it is idle (it runs no batch without data), the heartbeat file it rewrites every 30 s
+ * ({@code StreamHeartbeat}).
  */
 public final class StreamWriterCheck
 {
@@ -46,11 +47,12 @@ public final class StreamWriterCheck
         if (scheme.isEmpty() || !needsSingleWriter(scheme.get(), spark.conf().getOption("spark.delta.logStore." + scheme.get() + ".impl"))) {
             return;
         }
-        String checkpoint = lake.layout().checkpoint(lake.config().value(ConfigKeys.STREAM_QUERY_NAME));
-        Optional<Instant> committed = lastCommit(checkpoint, spark.sparkContext().hadoopConfiguration());
+        String queryName = lake.config().value(ConfigKeys.STREAM_QUERY_NAME);
+        String checkpoint = lake.layout().checkpoint(queryName);
+        Optional<Instant> committed = lastSignOfLife(checkpoint, lake.layout().streamHeartbeat(queryName), spark.sparkContext().hadoopConfiguration());
         Duration window = max(MINIMUM_WINDOW, lake.config().value(ConfigKeys.STREAM_TRIGGER_INTERVAL).multipliedBy(10));
         if (committed.isPresent() && committed.get().isAfter(clock.instant().minus(window))) {
-            throw new UsageException(("Cannot use %s while the stream writes this lake: its checkpoint %s committed a batch at %s, and "
+            throw new UsageException(("Cannot use %s while the stream writes this lake: its checkpoint %s was last active at %s, and "
                     + "Delta's default S3 log store allows one writing driver per table (docs/guarantees.md, G10). Stop the stream "
                     + "(stream.stop-marker, or cancel its job run), run %s, then restart the stream; or give every writer "
                     + "spark.delta.logStore.%s.impl=io.delta.storage.S3DynamoDBLogStore.")
@@ -62,6 +64,24 @@ public final class StreamWriterCheck
     static boolean needsSingleWriter(String scheme, scala.Option<String> logStore)
     {
         return S3_SCHEMES.contains(scheme) && (logStore.isEmpty() || logStore.get().endsWith(SINGLE_DRIVER_LOG_STORE));
+    }
+
+    /** The later of the stream's last batch commit and its last heartbeat, if either exists. */
+    static Optional<Instant> lastSignOfLife(String checkpoint, String heartbeat, Configuration hadoop)
+    {
+        Optional<Instant> committed = lastCommit(checkpoint, hadoop);
+        Path file = new Path(heartbeat);
+        try {
+            FileSystem fileSystem = file.getFileSystem(hadoop);
+            if (!fileSystem.exists(file)) {
+                return committed;
+            }
+            Instant beat = Instant.ofEpochMilli(fileSystem.getFileStatus(file).getModificationTime());
+            return Optional.of(committed.filter(commit -> commit.isAfter(beat)).orElse(beat));
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the stream's heartbeat " + file, e);
+        }
     }
 
     /** When the streaming query with this checkpoint last committed a batch, if it ever did. */

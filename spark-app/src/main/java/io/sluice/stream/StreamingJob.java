@@ -96,12 +96,15 @@ public final class StreamingJob
         MicroBatchProcessor processor = new MicroBatchProcessor(lake.enforcer(), lake.tables(),
                 config.value(ConfigKeys.STREAM_LATE_POLICY), listener, Clock.systemUTC(), activity, checkpointCreated(checkpoint));
         try {
-            return routed.writeStream()
+            StreamingQuery query = routed.writeStream()
                     .queryName(queryName)
                     .option("checkpointLocation", checkpoint)
                     .trigger(Trigger.ProcessingTime(config.value(ConfigKeys.STREAM_TRIGGER_INTERVAL).toMillis()))
                     .foreachBatch(processor)
                     .start();
+            spark.streams().addListener(new StreamHeartbeat(spark.streams(), query.id(), lake.layout().streamHeartbeat(queryName),
+                    spark.sparkContext().hadoopConfiguration(), Clock.systemUTC(), StreamHeartbeat.INTERVAL));
+            return query;
         }
         catch (TimeoutException e) {
             throw new IllegalStateException("Cannot start the streaming query " + queryName + ": " + e.getMessage(), e);

@@ -46,6 +46,15 @@ public record LakeLayout(String lakeRoot, String checkpointRoot)
         return child(checkpointRoot, queryName, "v2");
     }
 
+    /**
+     * A file the running stream rewrites while it is idle, so that "the stream is running" can be told from its files
+     * when no batch commits (micro-batches without data are off; see StreamHeartbeat and StreamWriterCheck).
+     */
+    public String streamHeartbeat(String queryName)
+    {
+        return child(checkpoint(queryName), "sluice-heartbeat");
+    }
+
     /** Where Sluice before the {@code transformWithState} dedup kept the query's checkpoint, to migrate from. */
     public String legacyCheckpoint(String queryName)
     {

@@ -39,4 +39,27 @@ final class StreamWriterCheckTest
 
         assertThat(StreamWriterCheck.lastCommit(checkpoint.toString(), new Configuration())).contains(newest);
     }
+
+    @Test
+    void theLastSignOfLifeIsTheLaterOfTheLastCommitAndTheHeartbeat(@TempDir Path checkpoint)
+            throws IOException
+    {
+        Path heartbeat = checkpoint.resolve("sluice-heartbeat");
+        assertThat(StreamWriterCheck.lastSignOfLife(checkpoint.toString(), heartbeat.toString(), new Configuration())).isEmpty();
+
+        Instant commit = Instant.parse("2026-11-21T09:00:00Z");
+        Path commits = Files.createDirectories(checkpoint.resolve("commits"));
+        Files.setLastModifiedTime(Files.writeString(commits.resolve("0"), "v1"), FileTime.from(commit));
+        assertThat(StreamWriterCheck.lastSignOfLife(checkpoint.toString(), heartbeat.toString(), new Configuration())).contains(commit);
+
+        // An idle stream commits nothing but keeps beating.
+        Instant beat = commit.plus(10, ChronoUnit.MINUTES);
+        Files.setLastModifiedTime(Files.writeString(heartbeat, ""), FileTime.from(beat));
+        assertThat(StreamWriterCheck.lastSignOfLife(checkpoint.toString(), heartbeat.toString(), new Configuration())).contains(beat);
+
+        // A batch after the last beat.
+        Instant later = beat.plus(5, ChronoUnit.SECONDS);
+        Files.setLastModifiedTime(Files.writeString(commits.resolve("1"), "v1"), FileTime.from(later));
+        assertThat(StreamWriterCheck.lastSignOfLife(checkpoint.toString(), heartbeat.toString(), new Configuration())).contains(later);
+    }
 }
