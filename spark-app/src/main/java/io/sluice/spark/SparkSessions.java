@@ -28,22 +28,18 @@ public final class SparkSessions
      *   batch without records after nearly every batch with records (whenever the watermark moved), only to fire the
      *   timers that fell due: a full pass over the plans and the table writes each time, delaying the next real batch.
      *   Due timers fire in the next batch with data instead, which only delays freeing their memory (docs/decisions.md, D3).</li>
-     *   <li>Three optimizer rules left out. Spark optimizes a streaming query's whole plan again for every
-     *   micro-batch, and Sluice's routing is ~10,000 expression nodes: the optimizer was most of a small batch's
-     *   cost (1.5 s of a 1-record batch here). {@code RemoveRedundantAliases}, {@code FoldablePropagation} and the
-     *   JSON-expression rule walked that tree on every pass for nothing to gain: they drop aliases, inline
-     *   constants through projections and prune {@code from_json} fields, and Sluice's projections carry no
-     *   redundant alias, no constant worth propagating and no unread JSON field. None is needed for correctness
-     *   (Spark refuses to exclude the rules that are). Without them the optimizer took 0.55–0.75 s instead of
-     *   1.5–1.75 s per 1-record batch (docs/benchmarks.md).</li>
+     *   <li>No JSON-expression optimization. Spark optimizes a streaming query's whole plan again for every
+     *   micro-batch (twice: once more to describe it for the UI), and Sluice's routing is ~10,000 expression nodes.
+     *   The JSON rule walked that tree on every pass to prune {@code from_json} fields that Sluice never leaves unread.
+     *   Excluding generic rules the same way was tried and refused: without {@code RemoveRedundantAliases} Delta's
+     *   RESTORE failed with an internal error (LakeRestoreTest), so only this rule, which has a switch of its own, is
+     *   off.</li>
      * </ul>
      */
     public static final Map<String, String> ENGINE_SETTINGS = Map.of(
             "spark.sql.codegen.cache.maxEntries", "2000",
             "spark.sql.streaming.noDataMicroBatches.enabled", "false",
-            "spark.sql.optimizer.enableJsonExpressionOptimization", "false",
-            "spark.sql.optimizer.excludedRules",
-            "org.apache.spark.sql.catalyst.optimizer.RemoveRedundantAliases,org.apache.spark.sql.catalyst.optimizer.FoldablePropagation");
+            "spark.sql.optimizer.enableJsonExpressionOptimization", "false");
 
     private SparkSessions() {}
 

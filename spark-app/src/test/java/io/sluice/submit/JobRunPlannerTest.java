@@ -38,8 +38,6 @@ final class JobRunPlannerTest
     /** SparkSessions.ENGINE_SETTINGS, sorted by key. */
     private static final String ENGINE_CONFS = " --conf spark.sql.codegen.cache.maxEntries=2000"
             + " --conf spark.sql.optimizer.enableJsonExpressionOptimization=false"
-            + " --conf spark.sql.optimizer.excludedRules=org.apache.spark.sql.catalyst.optimizer.RemoveRedundantAliases,"
-            + "org.apache.spark.sql.catalyst.optimizer.FoldablePropagation"
             + " --conf spark.sql.streaming.noDataMicroBatches.enabled=false";
     private static final String CONFS = " --conf spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension"
             + " --conf spark.sql.catalog.spark_catalog=org.apache.spark.sql.delta.catalog.DeltaCatalog"
