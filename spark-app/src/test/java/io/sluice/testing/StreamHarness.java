@@ -3,7 +3,6 @@ package io.sluice.testing;
 import io.sluice.sink.BatchReport;
 import io.sluice.stream.BatchActivity;
 import io.sluice.stream.GracefulStop;
-import io.delta.tables.DeltaTable;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 
@@ -73,8 +72,10 @@ public final class StreamHarness
     public static long audited(SparkSession spark, Path auditTable)
     {
         requireNonNull(auditTable, "auditTable is null");
-        // The job creates _delta_log before the table's first commit: only a committed table can be read.
-        if (!Files.isDirectory(auditTable.resolve("_delta_log")) || !DeltaTable.isDeltaTable(spark, auditTable.toString())) {
+        // The job creates _delta_log before the table's first commit: only a committed table can be read. Looked up in
+        // the directory, not through Delta, whose cached log would keep answering "no table" after the other JVM commits.
+        Path log = auditTable.resolve("_delta_log");
+        if (!Files.isRegularFile(log.resolve("00000000000000000000.json"))) {
             return 0;
         }
         return spark.read().format("delta").load(auditTable.toString()).selectExpr("coalesce(sum(records_read), 0)").first().getLong(0);
