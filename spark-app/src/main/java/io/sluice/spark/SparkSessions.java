@@ -2,10 +2,14 @@ package io.sluice.spark;
 
 import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
+import org.apache.spark.sql.RuntimeConfig;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 
 import static java.util.Objects.requireNonNull;
 
@@ -17,6 +21,8 @@ import static java.util.Objects.requireNonNull;
  */
 public final class SparkSessions
 {
+    private static final String EXCLUDED_RULES = "spark.sql.optimizer.excludedRules";
+
     /**
      * Settings the pipeline's speed depends on, wherever it runs: the session builder sets them, and {@code sluice
      * submit} passes them to spark-submit so that executors start with them too.
@@ -31,9 +37,7 @@ public final class SparkSessions
      *   <li>No JSON-expression optimization. Spark optimizes a streaming query's whole plan again for every
      *   micro-batch (twice: once more to describe it for the UI), and Sluice's routing is ~10,000 expression nodes.
      *   The JSON rule walked that tree on every pass to prune {@code from_json} fields that Sluice never leaves unread.
-     *   Excluding generic rules the same way was tried and refused: without {@code RemoveRedundantAliases} Delta's
-     *   RESTORE failed with an internal error (LakeRestoreTest), so only this rule, which has a switch of its own, is
-     *   off.</li>
+     *   Generic rules are excluded for the streaming query alone ({@link #STREAM_QUERY_SETTINGS}).</li>
      * </ul>
      */
     public static final Map<String, String> ENGINE_SETTINGS = Map.of(
@@ -41,7 +45,53 @@ public final class SparkSessions
             "spark.sql.streaming.noDataMicroBatches.enabled", "false",
             "spark.sql.optimizer.enableJsonExpressionOptimization", "false");
 
+    /**
+     * Settings of the streaming query's own session only: Spark clones the session when a query starts, and plans
+     * every micro-batch with the clone ({@link #startStream}). Spark optimizes a streaming plan again for every
+     * micro-batch, twice (once more to describe it for the UI), and Sluice's routing is ~10,000 expression nodes.
+     * {@code RemoveRedundantAliases} and {@code FoldablePropagation} walked that tree on each pass for nothing: Sluice's
+     * projections carry no redundant alias and no constant worth propagating. Without them a 1-record batch's
+     * {@code queryPlanning} fell from 1.5–1.75 s to 0.55–0.79 s (docs/benchmarks.md). They stay on everywhere else:
+     * excluded from every session, Delta's RESTORE failed with an internal error (D9).
+     */
+    public static final Map<String, String> STREAM_QUERY_SETTINGS = Map.of(
+            EXCLUDED_RULES,
+            "org.apache.spark.sql.catalyst.optimizer.RemoveRedundantAliases,org.apache.spark.sql.catalyst.optimizer.FoldablePropagation");
+
+    /** How a caller starts its query: {@code writeStream()…start()}. */
+    @FunctionalInterface
+    public interface StreamStart
+    {
+        StreamingQuery start()
+                throws TimeoutException;
+    }
+
     private SparkSessions() {}
+
+    /**
+     * Starts a streaming query whose session has {@link #STREAM_QUERY_SETTINGS} added, and leaves {@code spark}'s own
+     * settings as they were. The query's session is cloned from {@code spark} inside {@code start()}, so the settings
+     * are set only around that call. Rules the user already excluded stay excluded.
+     */
+    public static StreamingQuery startStream(SparkSession spark, StreamStart start)
+            throws TimeoutException
+    {
+        requireNonNull(spark, "spark is null");
+        requireNonNull(start, "start is null");
+        RuntimeConfig conf = spark.conf();
+        Map<String, Optional<String>> previous = new LinkedHashMap<>();
+        STREAM_QUERY_SETTINGS.forEach((key, value) -> {
+            Optional<String> before = Optional.of(conf.get(key, "")).filter(setting -> !setting.isBlank());
+            previous.put(key, before);
+            conf.set(key, key.equals(EXCLUDED_RULES) && before.isPresent() ? before.get() + "," + value : value);
+        });
+        try {
+            return start.start();
+        }
+        finally {
+            previous.forEach((key, before) -> before.ifPresentOrElse(value -> conf.set(key, value), () -> conf.unset(key)));
+        }
+    }
 
     public static SparkSession.Builder builder(SluiceConfig config, String appName)
     {

@@ -1,5 +1,6 @@
 package io.sluice.stream;
 
+import io.sluice.spark.SparkSessions;
 import io.sluice.table.RawRecordColumns;
 
 
@@ -96,12 +97,12 @@ public final class StreamingJob
         MicroBatchProcessor processor = new MicroBatchProcessor(lake.enforcer(), lake.tables(),
                 config.value(ConfigKeys.STREAM_LATE_POLICY), listener, Clock.systemUTC(), activity, checkpointCreated(checkpoint));
         try {
-            StreamingQuery query = routed.writeStream()
+            StreamingQuery query = SparkSessions.startStream(spark, () -> routed.writeStream()
                     .queryName(queryName)
                     .option("checkpointLocation", checkpoint)
                     .trigger(Trigger.ProcessingTime(config.value(ConfigKeys.STREAM_TRIGGER_INTERVAL).toMillis()))
                     .foreachBatch(processor)
-                    .start();
+                    .start());
             spark.streams().addListener(new StreamHeartbeat(spark.streams(), query.id(), lake.layout().streamHeartbeat(queryName),
                     spark.sparkContext().hadoopConfiguration(), Clock.systemUTC(), StreamHeartbeat.INTERVAL));
             return query;
