@@ -88,8 +88,9 @@ public final class ContractEnforcer
                     throw ContractException.unusable(contract.origin(), "property '%s' collides with a silver column".formatted(property));
                 }
             }
-            Column dataText = when(col(CONTRACT_INDEX).equalTo(index), col(ENVELOPE).getField(EnvelopeColumns.DATA));
-            validators.add(ContractValidator.compile(contract.schema(), dataText, "__c" + index, limits.maxNestingDepth()));
+            Column data = col(ENVELOPE).getField(EnvelopeColumns.DATA);
+            validators.add(ContractValidator.compile(contract.schema(), when(col(CONTRACT_INDEX).equalTo(index), data), data, "__c" + index,
+                    limits.maxNestingDepth()));
         }
         this.compiled = List.copyOf(validators);
     }
@@ -182,15 +183,19 @@ public final class ContractEnforcer
         List<Integer> indexes = indexesOf(table);
         List<Column> fields = new ArrayList<>();
         for (StructField field : SparkSchemaConverter.toStructType(latest(table).schema()).fields()) {
-            // Older versions lack newer optional fields: those stay null.
-            Column value = lit(null);
+            // Older versions lack newer optional fields: those stay null. Each branch is cast, not the CASE, and no
+            // ELSE NULL is written out: the optimizer would push the cast into the branches, adding an ELSE NULL, and
+            // take one more pass of its rule batch over the whole routing to remove it again.
+            DataType type = nullable(field.dataType());
+            Column value = null;
             for (int i = 0; i < contracts.size(); i++) {
                 Column typed = compiled.get(i).fields().get(field.name());
                 if (contracts.get(i).table().equals(table) && typed != null) {
-                    value = when(index.equalTo(i), typed).otherwise(value);
+                    Column branch = typed.try_cast(type);
+                    value = value == null ? when(index.equalTo(i), branch) : when(index.equalTo(i), branch).otherwise(value);
                 }
             }
-            fields.add(value.try_cast(nullable(field.dataType())).as(field.name()));
+            fields.add((value == null ? lit(null).cast(type) : value).as(field.name()));
         }
         // Null for rows of other tables: no struct of nulls to build and carry for them.
         return when(index.isin(indexes.toArray()), functions.struct(fields.toArray(Column[]::new)));
@@ -290,12 +295,14 @@ public final class ContractEnforcer
         }
         Column payloadError = col(PAYLOAD_ERROR);
         Column duplicateMember = coalesce(col(DUPLICATE_MEMBER), lit(false));
-        Column violation = payloadError.isNotNull().or(duplicateMember).or(Reasons.anyViolation(checks, List.of())).or(coalesce(contractViolation, lit(false)));
+        // contractViolation and contractReasons are never null (each contract's are not, nor the otherwise values):
+        // a coalesce around them would cost the optimizer one more pass of its rule batch to take away.
+        Column violation = payloadError.isNotNull().or(duplicateMember).or(Reasons.anyViolation(checks, List.of())).or(contractViolation);
         Column reasons = when(not(col(INVALID)), Reasons.empty())
                 .when(payloadError.isNotNull(), array(payloadError))
                 .when(duplicateMember, array(Reasons.reason(lit("$"), QuarantineReason.DUPLICATE_MEMBER,
                         lit("Invalid payload: an object names a member more than once"))))
-                .otherwise(functions.filter(concat(Reasons.all(checks, List.of()), coalesce(contractReasons, Reasons.empty())), Column::isNotNull));
+                .otherwise(functions.filter(concat(Reasons.all(checks, List.of()), contractReasons), Column::isNotNull));
         return new Verdict(violation, reasons);
     }
 
@@ -320,11 +327,12 @@ public final class ContractEnforcer
     {
         Column text = col(RawRecordColumns.DATA).cast(DataTypes.StringType);
         Column envelope = col(ENVELOPE);
-        Column envelopeValues = lit(0);
+        List<Column> envelopeTerms = new ArrayList<>();
         for (String field : List.of(EnvelopeColumns.SPECVERSION, EnvelopeColumns.ID, EnvelopeColumns.SOURCE, EnvelopeColumns.TYPE, EnvelopeColumns.TIME,
                 EnvelopeColumns.DATASCHEMA, EnvelopeColumns.SUBJECT, EnvelopeColumns.DATACONTENTTYPE, EnvelopeColumns.DATA)) {
-            envelopeValues = envelopeValues.plus(when(envelope.getField(field).isNotNull(), 1).otherwise(0));
+            envelopeTerms.add(when(envelope.getField(field).isNotNull(), 1).otherwise(0));
         }
+        Column envelopeValues = Reasons.sum(envelopeTerms);
         Column dataValues = lit(null).cast(DataTypes.IntegerType);
         for (int i = contracts.size() - 1; i >= 0; i--) {
             dataValues = when(col(CONTRACT_INDEX).equalTo(i), compiled.get(i).nonNullValues()).otherwise(dataValues);

@@ -56,7 +56,7 @@ final class ContractValidator
     /** Key-list columns and the JSON text of their object; their expressions are only known once all levels are parsed. */
     private final Map<String, Column> keyTexts = new LinkedHashMap<>();
     /** How many typed values are non-null, over all object levels. */
-    private Column nonNullValues = lit(0);
+    private final List<Column> nonNullValues = new ArrayList<>();
 
     /**
      * @param stages columns to add before the other expressions can be evaluated, one projection per depth
@@ -76,32 +76,37 @@ final class ContractValidator
         this.maxNestingDepth = maxNestingDepth;
     }
 
-    /** @param dataText the JSON text of {@code data}; null for records this contract does not apply to */
-    static Compiled compile(SchemaNode root, Column dataText, String stagePrefix, int maxNestingDepth)
+    /**
+     * @param dataText the JSON text of {@code data}; null for records this contract does not apply to: what is parsed
+     * @param checkedDataText the JSON text of {@code data} for every record: what the checks test, since they are only
+     *         read for records this contract applies to. Testing {@code dataText} instead would give the optimizer a
+     *         CASE to push each test into, one more pass of its rule batch over the whole routing every micro-batch.
+     */
+    static Compiled compile(SchemaNode root, Column dataText, Column checkedDataText, String stagePrefix, int maxNestingDepth)
     {
         ContractValidator validator = new ContractValidator(stagePrefix, maxNestingDepth);
-        Level level = validator.object(root, dataText, "data", 0);
+        Level level = validator.object(root, dataText, checkedDataText, "data", 0);
         validator.stageKeyLists(dataText);
         return new Compiled(validator.stages.stream().map(Map::copyOf).toList(), Reasons.anyViolation(level.checks(), level.arrays()),
-                Reasons.all(level.checks(), level.arrays()), Collections.unmodifiableMap(level.fields()), validator.nonNullValues);
+                Reasons.all(level.checks(), level.arrays()), Collections.unmodifiableMap(level.fields()), Reasons.sum(validator.nonNullValues));
     }
 
-    private Level object(SchemaNode node, Column text, String path, int depth)
+    private Level object(SchemaNode node, Column text, Column checkedText, String path, int depth)
     {
         Column parsed = stage(depth, from_json(text, parseSchema(node), StrictJson.options(CORRUPT, maxNestingDepth)));
         Column keys = keyList(text);
         // The text is JSON that Spark wrote itself (compact): an object starts with '{'.
-        Column isObject = text.startsWith("{");
+        Column isObject = checkedText.startsWith("{");
         List<Reasons.Check> checks = new ArrayList<>();
         List<Reasons.ArrayCheck> arrays = new ArrayList<>();
         Map<String, Column> fields = new LinkedHashMap<>();
-        checks.add(Reasons.check(text.isNotNull().and(not(isObject)), path, QuarantineReason.WRONG_TYPE, "Invalid " + path + ": expected an object"));
+        checks.add(Reasons.check(checkedText.isNotNull().and(not(isObject)), path, QuarantineReason.WRONG_TYPE, "Invalid " + path + ": expected an object"));
 
         // Built as an AND of negations, never as the negation of an OR: the optimizer's BooleanSimplification would
         // push that NOT down one level per pass (De Morgan), and its fixed-point loop would run the whole rule batch
         // over the ~10,000-node routing tree once per level, every micro-batch (about 13 passes instead of 3).
         Column noWrongType = lit(true);
-        Column parsedCount = lit(0);
+        List<Column> parsedCounts = new ArrayList<>();
         for (Map.Entry<String, SchemaNode> property : node.properties().entrySet()) {
             String name = property.getKey();
             SchemaNode child = property.getValue();
@@ -113,14 +118,16 @@ final class ContractValidator
                 checks.add(Reasons.check(isObject.and(value.isNull()).and(not(present)), childPath, QuarantineReason.MISSING_REQUIRED_FIELD, "Missing required field: " + childPath));
             }
             // Present but null after typing: JSON null, or a value Spark could not convert (e.g. a string for a number).
+            // Never null: present is not.
             Column wrongType = value.isNull().and(present);
-            noWrongType = noWrongType.and(not(coalesce(wrongType, lit(false))));
-            parsedCount = parsedCount.plus(when(value.isNotNull(), 1).otherwise(0));
+            // Its negation in the form the optimizer would rewrite it to, so that there is nothing left to rewrite.
+            noWrongType = noWrongType.and(value.isNotNull().or(not(present)));
+            parsedCounts.add(when(value.isNotNull(), 1).otherwise(0));
             checks.add(Reasons.check(wrongType, childPath, QuarantineReason.WRONG_TYPE, "Invalid " + childPath + ": expected " + child.typeName()));
 
             switch (child.type()) {
                 case OBJECT -> {
-                    Level nested = object(child, value, childPath, depth + 1);
+                    Level nested = object(child, value, value, childPath, depth + 1);
                     checks.addAll(nested.checks());
                     arrays.addAll(nested.arrays());
                     Column[] nestedFields = nested.fields().entrySet().stream()
@@ -148,10 +155,10 @@ final class ContractValidator
             Column declared = array(node.properties().keySet().stream().map(org.apache.spark.sql.functions::lit).toArray(Column[]::new));
             Column reasons = transform(array_except(keys, declared), key -> Reasons.reason(concat(lit(path + "."), key), QuarantineReason.ADDITIONAL_PROPERTY,
                     concat(lit("Invalid " + path + ": unknown property '"), key, lit("'"))));
-            arrays.add(new Reasons.ArrayCheck(size(keys).gt(parsedCount), reasons));
+            arrays.add(new Reasons.ArrayCheck(size(keys).gt(Reasons.sum(parsedCounts)), reasons));
         }
         // Safety net: the parser flagged a conversion failure in an object that no field-level check explains.
-        nonNullValues = nonNullValues.plus(parsedCount);
+        nonNullValues.addAll(parsedCounts);
         checks.add(Reasons.check(parsed.getField(CORRUPT).isNotNull().and(isObject).and(noWrongType), path, QuarantineReason.WRONG_TYPE,
                 "Invalid " + path + ": a value does not have its declared type"));
         return new Level(checks, arrays, fields);
@@ -268,7 +275,7 @@ final class ContractValidator
     private void stageKeyLists(Column dataText)
     {
         Column markers = octet_length(dataText).minus(octet_length(call_function("replace", dataText, lit("\":"), lit(""))));
-        Column mayNeedKeys = not(markers.equalTo(nonNullValues.multiply(2)));
+        Column mayNeedKeys = not(markers.equalTo(Reasons.sum(nonNullValues).multiply(2)));
         Map<String, Column> layer = new LinkedHashMap<>();
         keyTexts.forEach((name, text) -> layer.put(name, when(mayNeedKeys, json_object_keys(text))));
         stages.add(layer);

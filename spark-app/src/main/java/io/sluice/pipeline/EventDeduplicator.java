@@ -21,7 +21,6 @@ import static java.util.Objects.requireNonNull;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
-import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.timestamp_millis;
@@ -153,7 +152,8 @@ public final class EventDeduplicator
                 .orderBy(col(RawRecordColumns.APPROXIMATE_ARRIVAL_TIMESTAMP).asc_nulls_last(),
                         col(RawRecordColumns.SEQUENCE_NUMBER).asc_nulls_last(),
                         col(RawRecordColumns.DATA).asc_nulls_last());
-        Column status = when(not(isKeyed()), lit(DedupStatus.UNKEYED.name()))
+        // Not not(isKeyed()): the optimizer would spend a pass of its rule batch rewriting that into this.
+        Column status = when(col(EnvelopeColumns.EVENT_ID).isNull().or(col(EnvelopeColumns.EVENT_TIME).isNull()), lit(DedupStatus.UNKEYED.name()))
                 .when(row_number().over(copies).equalTo(1), lit(DedupStatus.NEW.name()))
                 .otherwise(lit(DedupStatus.DUPLICATE.name()));
         return enveloped.withColumn(STATUS_COLUMN, status);

@@ -88,17 +88,23 @@ final class Reasons
         return functions.array().cast(ARRAY_TYPE);
     }
 
-    /** True when any check holds; never null. */
+    /**
+     * True when any check holds; never null. One coalesce over the whole OR, not one per condition: Spark's
+     * NullPropagation reduces {@code coalesce(x, false)} with a never-null {@code x} to {@code coalesce(x)} and only on its
+     * next pass to {@code x}, and each such pass is one more run of the optimizer's rule batch over the whole routing.
+     */
     static Column anyViolation(List<Check> checks, List<ArrayCheck> arrays)
     {
-        Column any = lit(false);
-        for (Check check : checks) {
-            any = any.or(coalesce(check.condition(), lit(false)));
-        }
-        for (ArrayCheck array : arrays) {
-            any = any.or(coalesce(array.violation(), lit(false)));
-        }
-        return any;
+        List<Column> conditions = new ArrayList<>();
+        checks.forEach(check -> conditions.add(check.condition()));
+        arrays.forEach(array -> conditions.add(array.violation()));
+        return conditions.stream().reduce(Column::or).map(any -> coalesce(any, lit(false))).orElse(lit(false));
+    }
+
+    /** The sum of integer terms, with no literal zero for the optimizer to fold away pass by pass. */
+    static Column sum(List<Column> terms)
+    {
+        return terms.stream().reduce(Column::plus).orElse(lit(0));
     }
 
     /** The reasons of all holding checks with nulls for the others, at any cost: evaluate only for violating rows. */
