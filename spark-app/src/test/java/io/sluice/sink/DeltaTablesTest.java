@@ -5,6 +5,11 @@ import io.sluice.table.TableSpec;
 import io.delta.tables.DeltaTable;
 import io.sluice.testing.ExtensionContextResolver;
 import io.sluice.testing.SharedSpark;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -17,7 +22,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,6 +71,34 @@ final class DeltaTablesTest
         Row row = spark.read().format("delta").load(location).first();
         assertThat(row.<String>getAs("event_id")).isEqualTo("a");
         assertThat(row.<String>getAs("court_side")).isNull();
+    }
+
+    @Test
+    void distinctValueColumnsAreWrittenWithoutDictionary(@TempDir Path directory)
+            throws IOException
+    {
+        String location = directory.resolve("serves").toString();
+        new DeltaTables(spark).ensure(new TableSpec("serves", location, V1, List.of("event_type"), false));
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            rows.add(RowFactory.create(java.util.UUID.randomUUID().toString(), i % 7 * 10.0, RowFactory.create(Integer.toString(i % 3)),
+                    scala.jdk.javaapi.CollectionConverters.asScala(List.of("serve")).toSeq(), "serve"));
+        }
+        spark.createDataFrame(rows, V1).coalesce(1).write().format("delta").mode("append").save(location);
+
+        String file = spark.read().format("delta").load(location).inputFiles()[0];
+        Configuration configuration = spark.sparkContext().hadoopConfiguration();
+        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file), configuration))) {
+            Map<String, Boolean> dictionaryByColumn = new TreeMap<>();
+            for (BlockMetaData block : reader.getFooter().getBlocks()) {
+                for (ColumnChunkMetaData column : block.getColumns()) {
+                    dictionaryByColumn.merge(column.getPath().toDotString(), column.hasDictionaryPage(), Boolean::logicalOr);
+                }
+            }
+            assertThat(dictionaryByColumn).as("the event id, distinct per row, plain; a repeating value keeps its dictionary")
+                    .containsEntry("event_id", false)
+                    .containsEntry("score.server", true);
+        }
     }
 
     @Test
