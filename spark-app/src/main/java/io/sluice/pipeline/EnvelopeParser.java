@@ -31,9 +31,8 @@ import static org.apache.spark.sql.functions.rtrim;
 import static org.apache.spark.sql.functions.when;
 
 /**
- * Parses each record's payload into its CloudEvents envelope, keeping {@code data} as its JSON text so that
- * only the contract the event names has to type it (see {@link ContractEnforcer}). A bounded input is parsed in one
- * step ({@link #parse}); the stream in two ({@link #identify} before dedup, {@link #complete} after it).
+ * Parses each record's payload once into its CloudEvents envelope, keeping {@code data} as its JSON text so that
+ * only the contract the event names has to type it (see {@link ContractEnforcer}).
  * Adds {@link EnvelopeColumns#EVENT_ID} and {@link EnvelopeColumns#EVENT_TIME} for dedup, the parsed
  * {@link EnvelopeColumns#ENVELOPE} and a {@link EnvelopeColumns#PAYLOAD_ERROR} for payloads that are not a JSON object.
  * Never fails on record content.
@@ -56,12 +55,6 @@ public final class EnvelopeParser
             // A string-typed field receives the JSON text of an object: data is kept for the contract to parse.
             .add(EnvelopeColumns.DATA, DataTypes.StringType)
             .add(CORRUPT, DataTypes.StringType);
-    /** The envelope attributes dedup needs; every other member is only tokenized, {@code data} included. */
-    private static final StructType IDENTITY_SCHEMA = new StructType()
-            .add(EnvelopeColumns.ID, DataTypes.StringType)
-            .add(EnvelopeColumns.TIME, DataTypes.StringType)
-            .add(CORRUPT, DataTypes.StringType);
-    private static final String IDENTITY = "__identity";
     /** Reads nothing but the syntax: tells a too-deep payload from a malformed one, for failed rows only. */
     private static final StructType SYNTAX_PROBE_SCHEMA = new StructType()
             .add(EnvelopeColumns.SPECVERSION, DataTypes.StringType)
@@ -81,55 +74,16 @@ public final class EnvelopeParser
         this.limits = requireNonNull(limits, "limits is null");
     }
 
-    /**
-     * The whole parse in one pass over each payload: {@link #identify} and {@link #complete} together, with the event
-     * id and time taken from the envelope rather than from a parse of their own. For bounded inputs (backfill, replay).
-     */
     public Dataset<Row> parse(Dataset<Row> raw)
     {
-        Column envelope = col(ENVELOPE);
-        Dataset<Row> parsed = withEnvelope(raw.withColumn(PAYLOAD_ERROR, precheck()));
-        return withIdentity(parsed, envelope);
-    }
-
-    /**
-     * What dedup needs and nothing more: the payload's precheck as {@link EnvelopeColumns#PAYLOAD_ERROR} and
-     * {@link EnvelopeColumns#EVENT_ID} and {@link EnvelopeColumns#EVENT_TIME}, from a parse that reads only
-     * {@code id} and {@code time}. The stream deduplicates these narrow rows and {@link #complete}s them afterwards,
-     * so its shuffle and stateful operator carry the raw record, not the parsed envelope beside it. With the same
-     * reader options the narrow parse fails where the full one does, so both give the same id and time.
-     */
-    public Dataset<Row> identify(Dataset<Row> raw)
-    {
-        Column identity = col(IDENTITY);
-        return withIdentity(raw
-                        .withColumn(PAYLOAD_ERROR, precheck())
-                        .withColumn(IDENTITY, Barrier.materialized(when(col(PAYLOAD_ERROR).isNull(),
-                                from_json(text(), IDENTITY_SCHEMA, StrictJson.options(CORRUPT, limits.maxNestingDepth()))))),
-                identity)
-                .drop(IDENTITY);
-    }
-
-    /** Adds the parsed {@link EnvelopeColumns#ENVELOPE} to {@link #identify}'s rows and completes their payload error. */
-    public Dataset<Row> complete(Dataset<Row> identified)
-    {
-        return withEnvelope(identified);
-    }
-
-    private Column precheck()
-    {
         Column bytes = col(RawRecordColumns.DATA);
+        Column text = bytes.cast(DataTypes.StringType);
         Column size = octet_length(bytes);
-        return when(bytes.isNull().or(size.equalTo(0)), reason(QuarantineReason.MALFORMED_JSON, lit("Invalid payload: empty")))
+        Column precheck = when(bytes.isNull().or(size.equalTo(0)), reason(QuarantineReason.MALFORMED_JSON, lit("Invalid payload: empty")))
                 .when(size.gt(limits.maxRecordBytes()), reason(QuarantineReason.OVERSIZED,
                         concat(lit("Invalid payload: "), size.cast(DataTypes.StringType), lit(" bytes exceed the limit of " + limits.maxRecordBytes()))))
-                .when(not(call_function("is_valid_utf8", text())), reason(QuarantineReason.INVALID_UTF8, lit("Invalid payload: not valid UTF-8")));
-    }
+                .when(not(call_function("is_valid_utf8", text)), reason(QuarantineReason.INVALID_UTF8, lit("Invalid payload: not valid UTF-8")));
 
-    /** Parses the envelope of rows whose precheck passed, then adds the errors only the parsed payload reveals. */
-    private Dataset<Row> withEnvelope(Dataset<Row> prechecked)
-    {
-        Column text = text();
         Column envelope = col(ENVELOPE);
         Column trimmed = rtrim(text, StrictJson.WHITESPACE);
         Column syntaxError = when(not(ltrim(text, StrictJson.WHITESPACE).startsWith("{")),
@@ -146,32 +100,17 @@ public final class EnvelopeParser
                                 reason(QuarantineReason.TRAILING_CONTENT, lit("Invalid payload: content after the JSON object")))
                         .when(hasUnpairedSurrogate(text),
                                 reason(QuarantineReason.INVALID_UNICODE, lit("Invalid payload: a string holds an unpaired UTF-16 surrogate escape"))));
+
+        Column id = envelope.getField(EnvelopeColumns.ID);
+        Column time = envelope.getField(EnvelopeColumns.TIME);
         // Each step is its own projection so that the JSON parse is evaluated once and only referenced afterwards.
-        return prechecked
+        return raw
+                .withColumn(PAYLOAD_ERROR, precheck)
                 .withColumn(ENVELOPE, Barrier.materialized(when(col(PAYLOAD_ERROR).isNull(),
                         from_json(text, ENVELOPE_SCHEMA, StrictJson.options(CORRUPT, limits.maxNestingDepth())))))
-                .withColumn(PAYLOAD_ERROR, payloadError);
-    }
-
-    /**
-     * The event id and time from a parse that holds {@code id}, {@code time} and the corrupt-record column. A payload
-     * that is not well-formed JSON has neither, even when the parser read them before it failed: nothing read from
-     * it is trusted, so it never meets another record in dedup (a truncated first copy must not make its intact
-     * re-send a duplicate), and the stream's narrow parse, which keeps no partial result, agrees with the full one.
-     */
-    private static Dataset<Row> withIdentity(Dataset<Row> rows, Column parsed)
-    {
-        Column wellFormed = parsed.getField(CORRUPT).isNull();
-        Column id = when(wellFormed, parsed.getField(EnvelopeColumns.ID));
-        Column time = when(wellFormed, parsed.getField(EnvelopeColumns.TIME));
-        return rows
+                .withColumn(PAYLOAD_ERROR, payloadError)
                 .withColumn(EVENT_ID, when(id.rlike(UUID_REGEX), id))
                 .withColumn(EVENT_TIME, when(time.rlike(DATE_TIME_REGEX), time.try_cast(DataTypes.TimestampType)));
-    }
-
-    private static Column text()
-    {
-        return col(RawRecordColumns.DATA).cast(DataTypes.StringType);
     }
 
     /**

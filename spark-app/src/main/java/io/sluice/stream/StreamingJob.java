@@ -82,13 +82,12 @@ public final class StreamingJob
         SluiceConfig config = lake.config();
         lake.createOrEvolveTables(spark);
 
-        EnvelopeParser parser = new EnvelopeParser(Lake.limits(config));
+        Dataset<Row> enveloped = new EnvelopeParser(Lake.limits(config)).parse(raw);
         EventDeduplicator deduplicator = new EventDeduplicator(config.value(ConfigKeys.STREAM_WATERMARK_DELAY),
                 migration.map(DedupMigration.Plan::lateBeforeMillis).orElse(Long.MIN_VALUE));
         // The initial state only matters to batch 0; once that is committed, leaving it out spares every later batch its scan of silver.
         Optional<Dataset<Row>> seed = migration.filter(plan -> !DedupMigration.seeded(spark, lake)).map(plan -> plan.seed(spark, lake.tables().silver()));
-        // Dedup shuffles and keeps rows by id: they carry the raw record and its id, and are parsed in full after it.
-        Dataset<Row> labelled = parser.complete(deduplicator.label(parser.identify(raw), seed));
+        Dataset<Row> labelled = deduplicator.label(enveloped, seed);
         // Routing is part of the streaming plan, so Spark analyzes its thousands of expressions once per query, not once
         // per micro-batch; the micro-batch sets the ingest time (see MicroBatchProcessor).
         Dataset<Row> routed = lake.enforcer().route(labelled, lit(null).cast(DataTypes.TimestampType));

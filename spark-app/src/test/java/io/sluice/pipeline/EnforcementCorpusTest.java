@@ -65,7 +65,6 @@ class EnforcementCorpusTest
     private static final Map<String, List<Row>> quarantineBySequence = new HashMap<>();
     private static final Map<String, StructType> silverSchemas = new HashMap<>();
     private static StructType quarantineSchema;
-    private static Dataset<Row> raw;
 
     @BeforeAll
     static void setUp(ExtensionContext context)
@@ -77,8 +76,7 @@ class EnforcementCorpusTest
         inputCount = payloads.size();
 
         enforcer = new ContractEnforcer(Contracts.registry(), LIMITS);
-        raw = Events.raw(spark, payloads);
-        Dataset<Row> routed = enforcer.route(new EnvelopeParser(LIMITS).parse(raw), org.apache.spark.sql.functions.lit(INGEST_TIME)).cache();
+        Dataset<Row> routed = enforcer.route(new EnvelopeParser(LIMITS).parse(Events.raw(spark, payloads)), org.apache.spark.sql.functions.lit(INGEST_TIME)).cache();
         EnforcedBatch batch = enforcer.split(routed);
         batch.silver().forEach((table, rows) -> {
             silverSchemas.put(table, rows.schema());
@@ -142,37 +140,6 @@ class EnforcementCorpusTest
         assertThat((String) row.getAs(SilverColumns.INGEST_SEQUENCE_NUMBER)).isEqualTo(key);
         assertThat(((Timestamp) row.getAs(SilverColumns.INGEST_TIME)).toInstant()).isEqualTo(INGEST_TIME);
         assertThat(((Timestamp) row.getAs(SilverColumns.INGEST_ARRIVAL_TIME)).toInstant()).isEqualTo(Events.ARRIVAL);
-    }
-
-    /**
-     * The stream parses in two steps around dedup (the id and time alone, then the envelope); on every record of the
-     * corpus, good and bad, that gives what the one-step parse of batch jobs gives.
-     */
-    @Test
-    void streamingTwoStepParseEqualsTheOneStepParse()
-    {
-        EnvelopeParser parser = new EnvelopeParser(LIMITS);
-        List<String> columns = List.of(EnvelopeColumns.EVENT_ID, EnvelopeColumns.EVENT_TIME, EnvelopeColumns.ENVELOPE, EnvelopeColumns.PAYLOAD_ERROR);
-        Function<Dataset<Row>, Map<String, String>> bySequence = parsed -> {
-            Map<String, String> rows = new HashMap<>();
-            for (Row row : parsed.select(org.apache.spark.sql.functions.col(io.sluice.table.RawRecordColumns.SEQUENCE_NUMBER),
-                    org.apache.spark.sql.functions.to_json(org.apache.spark.sql.functions.struct(columns.stream()
-                            .map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new)))).collectAsList()) {
-                rows.put(row.getString(0), row.getString(1));
-            }
-            return rows;
-        };
-        Map<String, String> oneStep = bySequence.apply(parser.parse(raw));
-        Map<String, String> twoSteps = bySequence.apply(parser.complete(parser.identify(raw)));
-        assertThat(oneStep).hasSize((int) inputCount);
-        assertThat(twoSteps.keySet()).isEqualTo(oneStep.keySet());
-        Map<String, List<String>> differing = new java.util.TreeMap<>();
-        oneStep.forEach((sequence, parsed) -> {
-            if (!parsed.equals(twoSteps.get(sequence))) {
-                differing.put(sequence, List.of(parsed, twoSteps.get(sequence)));
-            }
-        });
-        assertThat(differing).as("records parsed differently: [one step, two steps]").isEmpty();
     }
 
     @Test
