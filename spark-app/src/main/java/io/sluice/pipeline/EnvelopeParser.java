@@ -101,8 +101,12 @@ public final class EnvelopeParser
                         .when(hasUnpairedSurrogate(text),
                                 reason(QuarantineReason.INVALID_UNICODE, lit("Invalid payload: a string holds an unpaired UTF-16 surrogate escape"))));
 
-        Column id = envelope.getField(EnvelopeColumns.ID);
-        Column time = envelope.getField(EnvelopeColumns.TIME);
+        // A payload that is not well-formed JSON has no id or time, even when the reader got them before it failed
+        // (Spark keeps the fields it read): nothing read from it is trusted, so it never meets another record in dedup,
+        // and a first copy broken after its id cannot make its intact re-send a duplicate.
+        Column wellFormed = envelope.getField(CORRUPT).isNull();
+        Column id = when(wellFormed, envelope.getField(EnvelopeColumns.ID));
+        Column time = when(wellFormed, envelope.getField(EnvelopeColumns.TIME));
         // Each step is its own projection so that the JSON parse is evaluated once and only referenced afterwards.
         return raw
                 .withColumn(PAYLOAD_ERROR, precheck)

@@ -91,6 +91,44 @@ final class EventDeduplicatorTest
                 Map.entry("s11", "LATE"))));
     }
 
+    /**
+     * A producer whose first attempt was broken (cut short, or with a number JSON does not allow) sends the event
+     * again: the intact copy is the event, not a duplicate of the broken one, in the stream and in a backfill.
+     */
+    @Test
+    void brokenFirstCopyDoesNotHideItsIntactResend(@TempDir Path work)
+            throws Exception
+    {
+        String a = "0f8e1c7a-1111-4a8b-9c3d-000000000001";
+        String b = "0f8e1c7a-1111-4a8b-9c3d-000000000002";
+        byte[] intactA = event(a, T0);
+        byte[] intactB = event(b, T0);
+        EnvelopeParser parser = new EnvelopeParser(EnforcementLimits.defaults());
+        Input input = new Input(spark, work.resolve("input"));
+        Run run = Run.start(spark, new EventDeduplicator(DELAY).label(parser.parse(input.stream())), work);
+        try {
+            // The id and time come before the defect: Spark's reader keeps the fields it read before failing on a number
+            // (the leading zero); not when the input ends early.
+            run.add(input, record("s1", 1, leadingZero(intactA)), record("s2", 2, intactA));
+            run.add(input, record("s3", 3, java.util.Arrays.copyOf(intactB, intactB.length - 20)));
+            run.add(input, record("s4", 4, intactB), record("s5", 5, intactB));
+        }
+        finally {
+            run.query().stop();
+        }
+
+        Map<String, String> expected = new TreeMap<>(Map.of("s1", "UNKEYED", "s2", "NEW", "s3", "UNKEYED", "s4", "NEW", "s5", "DUPLICATE"));
+        assertThat(run.labels()).isEqualTo(expected);
+
+        // A backfill of the same records labels them the same.
+        Map<String, String> backfilled = new TreeMap<>();
+        EventDeduplicator.labelBatch(parser.parse(spark.read().schema(RawRecordColumns.SCHEMA).parquet(input.directory().toString())))
+                .select(col(RawRecordColumns.STREAM_NAME), col(EventDeduplicator.STATUS_COLUMN))
+                .collectAsList()
+                .forEach(row -> backfilled.put(row.getString(0), row.getString(1)));
+        assertThat(backfilled).isEqualTo(expected);
+    }
+
     @Test
     void lateRowsReachTheOperatorAndComeOutLabelled(@TempDir Path work)
             throws Exception
@@ -197,6 +235,13 @@ final class EventDeduplicatorTest
             event.put("id", id);
             event.put("time", time.toString());
         }));
+    }
+
+    private static byte[] leadingZero(byte[] event)
+    {
+        String text = new String(event, java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(text).contains("\"set_number\":2,");
+        return text.replace("\"set_number\":2,", "\"set_number\":02,").getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** A raw record whose stream name is the test's name for it, arriving {@code arrivalSecond} seconds after T0. */
