@@ -1,5 +1,6 @@
 package io.sluice.stream;
 
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -15,6 +16,7 @@ public final class BatchActivity
     }
 
     private final AtomicReference<State> state = new AtomicReference<>(State.IDLE);
+    private final AtomicLong lastWritten = new AtomicLong(-1);
 
     void started()
     {
@@ -31,9 +33,20 @@ public final class BatchActivity
         state.set(State.NO_DATA);
     }
 
-    void finished()
+    void finished(long batchId)
     {
-        state.set(State.IDLE);
+        if (state.getAndSet(State.IDLE) == State.WRITING) {
+            lastWritten.accumulateAndGet(batchId, Math::max);
+        }
+    }
+
+    /**
+     * The id of the last batch that wrote records, or -1. Spark records a batch in the checkpoint's commit log after
+     * the batch function returns, so a stop must also wait for the query's progress to reach this batch.
+     */
+    public long lastWrittenBatch()
+    {
+        return lastWritten.get();
     }
 
     /** True while a batch is running that has (or may have) records to write. */

@@ -4,6 +4,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -87,13 +88,14 @@ public final class GracefulStop
     }
 
     /**
-     * Waits until no batch with records is running, then stops the query. A batch without records (the dedup
-     * operator's timeout batches) may be interrupted: it writes nothing, and the next run repeats it.
+     * Waits until no batch with records is running and the last one that wrote is in the checkpoint's commit log
+     * (its progress was reported), then stops the query. A batch without records may be interrupted: it writes
+     * nothing, and the next run repeats it.
      */
     public static void stopBetweenBatches(StreamingQuery query, BatchActivity activity)
             throws TimeoutException
     {
-        while (query.isActive() && activity.busy()) {
+        while (query.isActive() && (activity.busy() || !committed(query, activity.lastWrittenBatch()))) {
             try {
                 query.awaitTermination(20);
             }
@@ -102,6 +104,12 @@ public final class GracefulStop
             }
         }
         query.stop();
+    }
+
+    private static boolean committed(StreamingQuery query, long batchId)
+    {
+        StreamingQueryProgress progress = query.lastProgress();
+        return batchId < 0 || (progress != null && progress.batchId() >= batchId);
     }
 
     private boolean markerExists()

@@ -164,7 +164,7 @@ public final class MicroBatchProcessor
         }
         finally {
             release(routed);
-            activity.finished();
+            activity.finished(batchId);
         }
     }
 
