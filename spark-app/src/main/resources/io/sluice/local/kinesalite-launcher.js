@@ -45,6 +45,18 @@ require.cache[actionFile].exports = function atTimestampAtTheTip(store, data, cb
   });
 };
 
+// kinesalite 3.3.3 rethrows a request's 'error' event (index.js: req.on('error', err => { throw err })), so a client
+// that closes its connection mid-request, as a Spark task does when its query is stopped, kills the whole stand-in.
+// Kinesis outlives its clients: an aborted request is dropped here and logged; anything else still ends the process.
+process.on('uncaughtException', error => {
+  if (error && error.code === 'ECONNRESET') {
+    console.error('kinesalite: a client closed its connection mid-request (' + error.message + '); request dropped');
+    return;
+  }
+  console.error(error && error.stack || String(error));
+  process.exit(1);
+});
+
 const server = require(packageDir)({createStreamMs: 50, deleteStreamMs: 50, updateStreamMs: 50, shardLimit: 1000});
 server.on('error', error => {
   console.error(error.stack || String(error));

@@ -11,6 +11,7 @@ import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,6 +79,31 @@ final class KinesisMockTest
                     .containsExactly("after");
         }
         assertThat(process.isAlive()).isFalse();
+    }
+
+    /** A Spark task stopped mid-call closes its connection mid-request; the stand-in must outlive it, as Kinesis does. */
+    @Test
+    void aClientThatHangsUpMidRequestDoesNotStopTheStandIn()
+            throws Exception
+    {
+        try (KinesisMock mock = KinesisMock.start(HOME);
+                KinesisClient client = KinesisClients.create(mock.clientSettings())) {
+            mock.createStream("hang-up", 1);
+            try (Socket socket = new Socket(mock.endpoint().getHost(), mock.endpoint().getPort())) {
+                // Headers promising a body that never comes in full, then the connection closes.
+                String head = "POST / HTTP/1.1\r\nHost: " + mock.endpoint().getHost() + "\r\nContent-Type: application/x-amz-json-1.1\r\n"
+                        + "X-Amz-Target: Kinesis_20131202.ListStreams\r\nContent-Length: 1000\r\n\r\n{\"Limit\":";
+                socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+            }
+            // The server notices the closed socket asynchronously: keep calling while it would have died (kinesalite
+            // exited on the next event-loop turn), and every call must answer.
+            Instant until = Instant.now().plusMillis(500);
+            while (Instant.now().isBefore(until)) {
+                assertThat(client.listStreams().streamNames()).containsExactly("hang-up");
+            }
+            assertThat(mock.process().isAlive()).isTrue();
+        }
     }
 
     @Test
