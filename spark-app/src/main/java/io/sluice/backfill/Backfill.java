@@ -12,6 +12,7 @@ import io.sluice.table.RawRecordColumns;
 import io.sluice.sink.BatchReport;
 import io.sluice.sink.CommitMarkers;
 import io.sluice.sink.LakeWriter;
+import io.sluice.sink.LogCheckpoints;
 import io.sluice.lake.Lake;
 import io.sluice.lake.StreamWriterCheck;
 import org.apache.spark.sql.Column;
@@ -113,18 +114,21 @@ public final class Backfill
             LakeWriter writer = new LakeWriter(spark, lake.tables(), new CommitMarkers(spark, startedAt), runId);
             Instant writingFrom = clock.instant();
             long done = 0;
-            for (Slice slice : slices) {
-                Instant sliceStart = clock.instant();
-                SliceResult result = write(routed.filter(slice.selects(col(SLICE_TIME))), slice, writer, request.dryRun());
-                totals.add(result);
-                if (!request.dryRun()) {
-                    BatchReport report = new BatchReport(slice.index(), slice.records(), result.silverInserted(),
-                            slice.duplicates() + result.silverAlreadyPresent() + result.quarantineAlreadyPresent(), 0, result.quarantined(), List.of(),
-                            Optional.empty(), Optional.empty(), sliceStart, Duration.between(sliceStart, clock.instant()), false);
-                    writer.writeAudit(slice.index(), report);
+            try (LogCheckpoints checkpoints = new LogCheckpoints(spark)) {
+                for (Slice slice : slices) {
+                    Instant sliceStart = clock.instant();
+                    SliceResult result = write(routed.filter(slice.selects(col(SLICE_TIME))), slice, writer, request.dryRun());
+                    totals.add(result);
+                    if (!request.dryRun()) {
+                        BatchReport report = new BatchReport(slice.index(), slice.records(), result.silverInserted(),
+                                slice.duplicates() + result.silverAlreadyPresent() + result.quarantineAlreadyPresent(), 0, result.quarantined(), List.of(),
+                                Optional.empty(), Optional.empty(), sliceStart, Duration.between(sliceStart, clock.instant()), false);
+                        writer.writeAudit(slice.index(), report);
+                        checkpoints.writeDue(lake.tables().all());
+                    }
+                    done += slice.records();
+                    progress.accept(progressLine(slice, slices.size(), done, total, Duration.between(writingFrom, clock.instant())));
                 }
-                done += slice.records();
-                progress.accept(progressLine(slice, slices.size(), done, total, Duration.between(writingFrom, clock.instant())));
             }
             return new BackfillResult(total, totals.silverInserted, totals.silverAlreadyPresent, totals.duplicates, totals.quarantined,
                     totals.quarantineAlreadyPresent, slices.size(), Duration.between(startedAt, clock.instant()),

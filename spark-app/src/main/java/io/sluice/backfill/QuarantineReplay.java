@@ -11,6 +11,7 @@ import io.sluice.table.RawRecordColumns;
 import io.sluice.sink.BatchReport;
 import io.sluice.sink.CommitMarkers;
 import io.sluice.sink.LakeWriter;
+import io.sluice.sink.LogCheckpoints;
 import io.sluice.sink.ConcurrentCommits;
 import io.sluice.lake.Lake;
 import io.sluice.lake.StreamWriterCheck;
@@ -113,6 +114,9 @@ public final class QuarantineReplay
                 BatchReport report = new BatchReport(0, read, moved, result.alreadyInSilver(), 0, result.stillFailing(), List.of(),
                         Optional.empty(), Optional.empty(), startedAt, result.duration(), false);
                 writer.writeAudit(0, report);
+                try (LogCheckpoints checkpoints = new LogCheckpoints(spark)) {
+                    checkpoints.writeDue(lake.tables().all());
+                }
             }
             return result;
         }

@@ -29,13 +29,35 @@ public final class DeltaLogGateway
         return snapshot(location).allFiles().toDF();
     }
 
-    /** Writes a log checkpoint of the current snapshot and removes log files older than the log retention. */
-    public void checkpointAndCleanUp(String location)
+    /**
+     * Writes a log checkpoint of the current snapshot and removes log files older than the log retention.
+     *
+     * @return the version checkpointed
+     */
+    public long checkpointAndCleanUp(String location)
     {
         DeltaLog log = DeltaLog.forTable(spark, requireNonNull(location, "location is null"));
         Snapshot snapshot = log.update(false, scala.Option.empty(), scala.Option.empty());
         log.checkpointAndCleanUpDeltaLog(snapshot, scala.Option.empty());
+        return snapshot.version();
     }
+
+    /**
+     * The table's latest version this process knows of and the version of the log checkpoint that snapshot starts
+     * from (-1: none). Cheap: no listing when this process committed last, since Delta keeps the post-commit snapshot.
+     */
+    public LogPosition position(String location)
+    {
+        DeltaLog log = DeltaLog.forTable(spark, requireNonNull(location, "location is null"));
+        Snapshot snapshot = log.unsafeVolatileSnapshot();
+        if (snapshot == null || snapshot.version() < 0) {
+            snapshot = log.update(false, scala.Option.empty(), scala.Option.empty());
+        }
+        return new LogPosition(snapshot.version(), snapshot.logSegment().checkpointProvider().version());
+    }
+
+    /** @param checkpointVersion -1 when the log has no checkpoint */
+    public record LogPosition(long version, long checkpointVersion) {}
 
     private Snapshot snapshot(String location)
     {

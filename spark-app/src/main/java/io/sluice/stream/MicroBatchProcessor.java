@@ -11,6 +11,7 @@ import io.sluice.table.RawRecordColumns;
 import io.sluice.sink.BatchReport;
 import io.sluice.sink.CommitMarkers;
 import io.sluice.sink.LakeWriter;
+import io.sluice.sink.LogCheckpoints;
 import io.sluice.table.BronzeRecords;
 import io.sluice.sink.ShardRange;
 import io.sluice.table.SluiceTables;
@@ -72,6 +73,7 @@ public final class MicroBatchProcessor
     private final transient Clock clock;
     private final transient BatchActivity activity;
     private final Instant notBefore;
+    private final transient LogCheckpoints checkpoints;
     /** What the tables hold of this query's batches: read from each table's history once, then kept by this processor. */
     private transient CommitMarkers markers;
 
@@ -79,8 +81,9 @@ public final class MicroBatchProcessor
      * @param notBefore no commit of this query is older than this (its checkpoint was created at or after it)
      */
     public MicroBatchProcessor(ContractEnforcer enforcer, SluiceTables tables, LatePolicy latePolicy, Consumer<BatchReport> listener, Clock clock,
-            BatchActivity activity, Instant notBefore)
+            BatchActivity activity, Instant notBefore, LogCheckpoints checkpoints)
     {
+        this.checkpoints = requireNonNull(checkpoints, "checkpoints is null");
         this.notBefore = requireNonNull(notBefore, "notBefore is null");
         this.activity = requireNonNull(activity, "activity is null");
         this.enforcer = requireNonNull(enforcer, "enforcer is null");
@@ -160,6 +163,8 @@ public final class MicroBatchProcessor
                     statistics.shardRanges(), statistics.maxArrivalTime(), statistics.maxEventTime(), startedAt,
                     Duration.between(startedAt, clock.instant()), replayed);
             writer.writeAudit(batchId, report);
+            // Beside the next batch, one table at a time, rather than inside this batch's commits, all at once.
+            checkpoints.scheduleDue(tables.all());
             listener.accept(report);
         }
         finally {

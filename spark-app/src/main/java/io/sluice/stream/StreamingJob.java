@@ -11,6 +11,7 @@ import io.sluice.config.SluiceConfig;
 import io.sluice.pipeline.EnvelopeParser;
 import io.sluice.pipeline.EventDeduplicator;
 import io.sluice.sink.BatchReport;
+import io.sluice.sink.LogCheckpoints;
 import io.sluice.source.KinesisSource;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -94,8 +95,9 @@ public final class StreamingJob
 
         String queryName = config.value(ConfigKeys.STREAM_QUERY_NAME);
         String checkpoint = lake.layout().checkpoint(queryName);
+        LogCheckpoints checkpoints = new LogCheckpoints(spark);
         MicroBatchProcessor processor = new MicroBatchProcessor(lake.enforcer(), lake.tables(),
-                config.value(ConfigKeys.STREAM_LATE_POLICY), listener, Clock.systemUTC(), activity, checkpointCreated(checkpoint));
+                config.value(ConfigKeys.STREAM_LATE_POLICY), listener, Clock.systemUTC(), activity, checkpointCreated(checkpoint), checkpoints);
         try {
             StreamingQuery query = SparkSessions.startStream(spark, () -> routed.writeStream()
                     .queryName(queryName)
@@ -103,11 +105,13 @@ public final class StreamingJob
                     .trigger(Trigger.ProcessingTime(config.value(ConfigKeys.STREAM_TRIGGER_INTERVAL).toMillis()))
                     .foreachBatch(processor)
                     .start());
+            spark.streams().addListener(new LogCheckpointsCloser(spark.streams(), query.id(), checkpoints));
             spark.streams().addListener(new StreamHeartbeat(spark.streams(), query.id(), lake.layout().streamHeartbeat(queryName),
                     spark.sparkContext().hadoopConfiguration(), Clock.systemUTC(), StreamHeartbeat.INTERVAL));
             return query;
         }
         catch (TimeoutException e) {
+            checkpoints.close();
             throw new IllegalStateException("Cannot start the streaming query " + queryName + ": " + e.getMessage(), e);
         }
     }

@@ -29,6 +29,8 @@ public final class TableProperties
     static final List<String> DISTINCT_VALUE_COLUMNS = List.of(
             BronzeRecords.PAYLOAD, BronzeRecords.SEQUENCE_NUMBER, QuarantineColumns.RAW_PAYLOAD, SilverColumns.EVENT_ID, SilverColumns.INGEST_SEQUENCE_NUMBER);
     static final String NO_DICTIONARY_PREFIX = "parquet.enable.dictionary#";
+    /** The largest interval Delta accepts: its commits never reach a multiple of it. */
+    static final int NO_CHECKPOINT_IN_COMMIT = Integer.MAX_VALUE;
 
     public static Map<String, String> forTable(TableSpec table)
     {
@@ -45,6 +47,9 @@ public final class TableProperties
         boolean appendOnly = table.appendOnly();
         properties.put("delta.enableDeletionVectors", "false");
         properties.put("delta.checkpointPolicy", "classic");
+        // Delta would checkpoint inside the commit that reaches a multiple of this, every table in the same batch;
+        // Sluice writes the checkpoints itself, off the commit path (sink.LogCheckpoints).
+        properties.put("delta.checkpointInterval", Integer.toString(NO_CHECKPOINT_IN_COMMIT));
         properties.put("delta.enableTypeWidening", "false");
         properties.put("delta.logRetentionDuration", "interval 30 days");
         properties.put("delta.deletedFileRetentionDuration", "interval 7 days");

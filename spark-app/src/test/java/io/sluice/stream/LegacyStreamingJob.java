@@ -8,6 +8,7 @@ import io.sluice.pipeline.EnvelopeColumns;
 import io.sluice.pipeline.EnvelopeParser;
 import io.sluice.pipeline.EventDeduplicator;
 import io.sluice.sink.BatchReport;
+import io.sluice.sink.LogCheckpoints;
 import io.sluice.source.KinesisSource;
 import io.sluice.table.RawRecordColumns;
 import org.apache.spark.api.java.function.FlatMapGroupsWithStateFunction;
@@ -64,7 +65,7 @@ final class LegacyStreamingJob
         Dataset<Row> routed = lake.enforcer().route(labelled, lit(null).cast(DataTypes.TimestampType));
         String queryName = config.value(ConfigKeys.STREAM_QUERY_NAME);
         MicroBatchProcessor processor = new MicroBatchProcessor(lake.enforcer(), lake.tables(), config.value(ConfigKeys.STREAM_LATE_POLICY), listener,
-                Clock.systemUTC(), activity, Instant.now().minus(Duration.ofHours(1)));
+                Clock.systemUTC(), activity, Instant.now().minus(Duration.ofHours(1)), new LogCheckpoints(spark));
         return routed.writeStream()
                 .queryName(queryName)
                 .option("checkpointLocation", lake.layout().legacyCheckpoint(queryName))
