@@ -100,6 +100,8 @@ final class DemoCommand
             SluiceConfig config = base.with(Map.of(
                     ConfigKeys.SOURCE_ENDPOINT.name(), mock.endpoint().toString(),
                     ConfigKeys.SOURCE_STREAM_NAME.name(), STREAM,
+                    // The feed starts before the query: the query must read the stream from its start.
+                    ConfigKeys.SOURCE_STARTING_POSITION.name(), "TRIM_HORIZON",
                     ConfigKeys.LAKE_ROOT.name(), work.resolve("lake").toString(),
                     ConfigKeys.CHECKPOINT_ROOT.name(), work.resolve("checkpoints").toString(),
                     ConfigKeys.STREAM_TRIGGER_INTERVAL.name(), "500ms",
@@ -122,15 +124,18 @@ final class DemoCommand
         Lake lake = Lake.of(config);
         AtomicLong read = new AtomicLong();
         BatchActivity activity = new BatchActivity();
-        StreamingQuery query = new StreamingJob(spark, lake).start((BatchReport report) -> {
-            read.addAndGet(report.recordsRead());
-            out.println(report.summaryLine());
-            out.flush();
-        }, activity);
+        StreamingQuery query;
         Producer.Summary sent;
         try (KinesisRecordWriter writer = new KinesisRecordWriter(KinesisClients.create(mock.clientSettings()), STREAM)) {
+            // The feed starts while the job starts (tables, the query's first plan), as producers do not wait for a
+            // deploy: the stream then begins on a backlog, and the demo does not spend the two one after the other.
             CompletableFuture<Producer.Summary> producing = CompletableFuture.supplyAsync(
                     () -> new Producer(new TennisFeed(feed.options(rate)), writer).run(Optional.of(events), Optional.empty(), rate, ignored -> { }));
+            query = new StreamingJob(spark, lake).start((BatchReport report) -> {
+                read.addAndGet(report.recordsRead());
+                out.println(report.summaryLine());
+                out.flush();
+            }, activity);
             sent = producing.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
             out.printf("produced %,d records in %.1f s%n", sent.total(), sent.elapsed().toMillis() / 1000.0);
             long producedAt = System.nanoTime();

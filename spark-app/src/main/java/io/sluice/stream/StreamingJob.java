@@ -73,6 +73,7 @@ public final class StreamingJob
     public StreamingQuery start(Dataset<Row> raw, Consumer<BatchReport> listener, BatchActivity activity)
     {
         DedupMigration.refuseLegacy(spark, lake);
+        lake.createOrEvolveTables(spark);
         return start(raw, Optional.empty(), listener, activity);
     }
 
@@ -81,8 +82,6 @@ public final class StreamingJob
         requireNonNull(raw, "raw is null");
         requireNonNull(listener, "listener is null");
         SluiceConfig config = lake.config();
-        lake.createOrEvolveTables(spark);
-
         Dataset<Row> enveloped = new EnvelopeParser(Lake.limits(config)).parse(raw);
         EventDeduplicator deduplicator = new EventDeduplicator(config.value(ConfigKeys.STREAM_WATERMARK_DELAY),
                 migration.map(DedupMigration.Plan::lateBeforeMillis).orElse(Long.MIN_VALUE));
