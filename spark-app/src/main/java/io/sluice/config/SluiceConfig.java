@@ -23,8 +23,8 @@ import static java.util.Objects.requireNonNull;
  */
 public final class SluiceConfig
 {
-    /** Environment variables with the SLUICE_ prefix that are not configuration keys. */
-    private static final java.util.Set<String> RESERVED_ENVIRONMENT = java.util.Set.of("SLUICE_HOME", "SLUICE_OPTS", "SLUICE_JAVA");
+    /** Environment variables with the SLUICE_ prefix that are not configuration keys: bin/sluice's own. */
+    private static final java.util.Set<String> RESERVED_ENVIRONMENT = java.util.Set.of("SLUICE_HOME", "SLUICE_OPTS", "SLUICE_JAVA", "SLUICE_DEBUG");
 
     private final Map<String, String> rawValues;
     private final Map<String, Object> values;

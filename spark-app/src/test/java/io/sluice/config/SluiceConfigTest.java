@@ -63,7 +63,7 @@ final class SluiceConfigTest
                 stream.watermark-delay = 5m
                 """);
         SluiceConfig config = SluiceConfig.load(Optional.of(file),
-                Map.of("SLUICE_SOURCE_STREAM_NAME", "from-env", "SLUICE_HOME", "/ignored", "PATH", "/usr/bin"),
+                Map.of("SLUICE_SOURCE_STREAM_NAME", "from-env", "SLUICE_HOME", "/ignored", "SLUICE_DEBUG", "1", "PATH", "/usr/bin"),
                 Map.of("stream.watermark-delay", "90s"));
         assertThat(config.value(ConfigKeys.SOURCE_STREAM_NAME)).isEqualTo("from-env");
         assertThat(config.value(ConfigKeys.SOURCE_REGION)).isEqualTo("eu-west-1");
