@@ -64,10 +64,7 @@ public record Lake(SluiceConfig config, ContractRegistry contracts, ContractEnfo
     /** Creates missing tables and adds the new columns of evolved contracts to existing ones. */
     public void createOrEvolveTables(SparkSession spark)
     {
-        DeltaTables deltaTables = new DeltaTables(spark);
-        for (TableSpec table : tables.all()) {
-            deltaTables.ensure(table);
-        }
+        new DeltaTables(spark).ensureAll(tables.all());
     }
 
     /** Registers every table as a temporary view under its name, for SQL. */

@@ -16,6 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static java.util.Objects.requireNonNull;
 
@@ -26,11 +30,62 @@ import static java.util.Objects.requireNonNull;
  */
 public final class DeltaTables
 {
+    /** Bronze, quarantine, audit and the silver tables of a few contracts at once; more only queue on the driver. */
+    private static final int MAX_PARALLEL_TABLES = 6;
+
     private final SparkSession spark;
 
     public DeltaTables(SparkSession spark)
     {
         this.spark = requireNonNull(spark, "spark is null");
+    }
+
+    /**
+     * Ensures every table, side by side: each is a few seconds of single-threaded driver work on a cold JVM (parsing,
+     * analysis, a first commit), and the tables are independent.
+     */
+    public void ensureAll(List<TableSpec> specs)
+    {
+        requireNonNull(specs, "specs is null");
+        if (specs.size() < 2) {
+            specs.forEach(this::ensure);
+            return;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(specs.size(), MAX_PARALLEL_TABLES));
+        try {
+            List<Future<?>> ensured = new ArrayList<>();
+            for (TableSpec spec : specs) {
+                ensured.add(pool.submit(() -> ensure(spec)));
+            }
+            // Every table is waited for, so none is left half-way when one fails; the first failure is reported.
+            RuntimeException failure = null;
+            for (Future<?> table : ensured) {
+                try {
+                    table.get();
+                }
+                catch (ExecutionException e) {
+                    RuntimeException cause = e.getCause() instanceof RuntimeException runtime
+                            ? runtime
+                            : new IllegalStateException("Cannot create or evolve a table: " + e.getCause().getMessage(), e.getCause());
+                    if (failure == null) {
+                        failure = cause;
+                    }
+                    else {
+                        failure.addSuppressed(cause);
+                    }
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while creating or evolving tables", e);
+        }
+        finally {
+            pool.shutdownNow();
+        }
     }
 
     public void ensure(TableSpec spec)

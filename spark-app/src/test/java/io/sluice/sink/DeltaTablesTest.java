@@ -14,6 +14,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.List;
@@ -128,5 +130,33 @@ final class DeltaTablesTest
         assertThat(properties.get("delta.appendOnly").get()).isEqualTo("true");
         assertThat(detail.<Integer>getAs("minReaderVersion")).isEqualTo(1);
         assertThat(detail.getList(detail.fieldIndex("partitionColumns"))).containsExactly("event_type");
+    }
+
+    @Test
+    void ensureAllCreatesAndEvolvesTablesSideBySideAndReportsTheFailingOne(@TempDir Path directory)
+    {
+        DeltaTables tables = new DeltaTables(spark);
+        String retypedLocation = directory.resolve("retyped").toString();
+        tables.ensure(new TableSpec("retyped", retypedLocation, V1, List.of("event_type"), false));
+        StructType v2 = V1.add("spin_rpm", DataTypes.LongType, true);
+        StructType retyped = new StructType(Arrays.stream(V1.fields())
+                .map(field -> field.name().equals("speed_kmh") ? field.copy(field.name(), DataTypes.StringType, false, field.metadata()) : field)
+                .toArray(StructField[]::new));
+        List<TableSpec> specs = new ArrayList<>();
+        for (String name : List.of("serves", "points", "status", "bronze")) {
+            specs.add(new TableSpec(name, directory.resolve(name).toString(), v2, List.of("event_type"), false));
+        }
+        specs.add(new TableSpec("retyped", retypedLocation, retyped, List.of("event_type"), false));
+
+        assertThatThrownBy(() -> tables.ensureAll(specs))
+                .hasMessage("Cannot evolve table retyped: column speed_kmh is double in the table but string in its contract");
+        for (TableSpec spec : specs.subList(0, 4)) {
+            assertThat(DeltaTable.forPath(spark, spec.location()).toDF().schema().fieldNames())
+                    .as(spec.name())
+                    .containsExactly("event_id", "speed_kmh", "score", "shots", "event_type", "spin_rpm");
+        }
+
+        tables.ensureAll(specs.subList(0, 4));
+        assertThat(DeltaTable.forPath(spark, specs.get(0).location()).history().count()).isEqualTo(1);
     }
 }
