@@ -122,7 +122,11 @@ public final class SparkSessions
                     .config("spark.databricks.delta.snapshotPartitions", "2")
                     // VACUUM lists the table's directories as a Spark job of up to this many tasks (Spark's default
                     // is 10,000): on one machine that is thousands of empty tasks per VACUUM.
-                    .config("spark.sql.sources.parallelPartitionDiscovery.parallelism", "8");
+                    .config("spark.sql.sources.parallelPartitionDiscovery.parallelism", "8")
+                    // Hadoop's local file system runs chmod and readlink as child processes (about 170 per micro-batch):
+                    // the same file system without them (S3 and the platforms' own file systems are unaffected).
+                    .config("spark.hadoop.fs.file.impl", ForklessLocalFileSystem.class.getName())
+                    .config("spark.hadoop.fs.AbstractFileSystem.file.impl", ForklessLocalFs.class.getName());
         }
         return builder;
     }
