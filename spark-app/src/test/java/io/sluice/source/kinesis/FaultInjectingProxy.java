@@ -117,6 +117,9 @@ final class FaultInjectingProxy
             throws IOException
     {
         try (exchange) {
+            // When the request arrived, as Kinesis counts calls against a shard's budget: recorded after the answer
+            // was sent, a late record makes two calls 200 ms apart look closer.
+            long receivedMillis = System.currentTimeMillis();
             byte[] body = exchange.getRequestBody().readAllBytes();
             String operation = String.valueOf(exchange.getRequestHeaders().getFirst("X-Amz-Target"));
             if (operation.endsWith(".GetRecords")) {
@@ -137,12 +140,12 @@ final class FaultInjectingProxy
             }
             byte[] answer = forward(exchange, body);
             if (!injectFaults) {
-                count(operation, body, answer);
+                count(operation, body, answer, receivedMillis);
             }
         }
     }
 
-    private void count(String operation, byte[] request, byte[] answer)
+    private void count(String operation, byte[] request, byte[] answer, long receivedMillis)
             throws IOException
     {
         if (operation.endsWith(".GetShardIterator") && answer.length > 0) {
@@ -154,7 +157,7 @@ final class FaultInjectingProxy
         }
         else if (operation.endsWith(".GetRecords")) {
             String shardId = iteratorShards.getOrDefault(MAPPER.readTree(request).path("ShardIterator").asText(), "unknown");
-            getRecordsMillis.computeIfAbsent(shardId, ignored -> java.util.Collections.synchronizedList(new java.util.ArrayList<>())).add(System.currentTimeMillis());
+            getRecordsMillis.computeIfAbsent(shardId, ignored -> java.util.Collections.synchronizedList(new java.util.ArrayList<>())).add(receivedMillis);
             JsonNode next = answer.length == 0 ? null : MAPPER.readTree(answer).path("NextShardIterator");
             if (next != null && next.isTextual()) {
                 iteratorShards.put(next.asText(), shardId);
