@@ -34,6 +34,7 @@ public final class LocalTrino
 {
     private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(3);
     private static final String NO_NODES_AVAILABLE = "No nodes available to run query";
+    private static final Duration NODE_WAIT = Duration.ofSeconds(60);
     private static final String USER = "sluice";
 
     private final Process process;
@@ -133,20 +134,23 @@ public final class LocalTrino
 
     public QueryResult query(String sql)
     {
-        try {
-            return read(sql);
-        }
-        catch (SQLException e) {
-            if (!lostItsNode(e)) {
-                throw new TrinoQueryException(sql, e);
-            }
-            // The query did not start: waiting for the node to announce itself again, then asking once more, is safe.
-            awaitReady();
+        long deadline = System.nanoTime() + NODE_WAIT.toNanos();
+        while (true) {
             try {
                 return read(sql);
             }
-            catch (SQLException again) {
-                throw new TrinoQueryException(sql, again);
+            catch (SQLException e) {
+                if (!lostItsNode(e) || System.nanoTime() > deadline || !process.isAlive()) {
+                    throw new TrinoQueryException(sql, e);
+                }
+            }
+            // The query did not start, so asking again is safe; the node list is refreshed every few seconds.
+            try {
+                process.waitFor(500, TimeUnit.MILLISECONDS);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TrinoUnavailableException("Interrupted while waiting for Trino", e);
             }
         }
     }
@@ -173,8 +177,8 @@ public final class LocalTrino
     }
 
     /**
-     * Whether the only node had dropped out of Trino's node list when the query was scheduled: its announcement lapsed
-     * while the machine's cores were busy (seen in CI beside CPU-bound Spark tests), and it comes back by itself.
+     * Whether the scheduler found no node for the query's catalog: seen in CI right after start-up (the node was
+     * already listed as active) and beside CPU-bound Spark tests; Trino's node list catches up by itself.
      */
     private static boolean lostItsNode(SQLException e)
     {
