@@ -107,6 +107,9 @@ public final class SparkSessions
                         "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider")
                 // Changelog checkpointing uploads only the changed keys each batch, so commit cost follows the batch, not the state.
                 .config("spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled", "true")
+                // With row tracking, RocksDB reads every key before writing it, only to keep numRowsTotal: dedup writes two
+                // timer entries per new id, and nothing in Sluice reads that count (its state is timers, counted apart).
+                .config("spark.sql.streaming.stateStore.rocksdb.trackTotalNumberOfRows", "false")
                 .config("spark.databricks.delta.properties.defaults.enableDeletionVectors", "false");
         for (Map.Entry<String, String> setting : ENGINE_SETTINGS.entrySet()) {
             builder = builder.config(setting.getKey(), setting.getValue());
