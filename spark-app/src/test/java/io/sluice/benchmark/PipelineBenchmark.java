@@ -315,7 +315,8 @@ public final class PipelineBenchmark
                 sluice / figures.get("handwritten").recordsPerSecond(), sluice / figures.get("bare").recordsPerSecond());
     }
 
-    private static void delete(Path directory)
+    /** Deletes a benchmark's working directory and everything under it. */
+    static void delete(Path directory)
     {
         if (!Files.exists(directory)) {
             return;

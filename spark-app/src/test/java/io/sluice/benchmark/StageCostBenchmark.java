@@ -83,6 +83,7 @@ public final class StageCostBenchmark
         }
         finally {
             spark.stop();
+            PipelineBenchmark.delete(work);
         }
     }
 
