@@ -56,6 +56,7 @@ public final class ContractEnforcer
     static final String REASONS = "__reasons";
     private static final String DUPLICATE_MEMBER = "__duplicate_member";
     private static final String INVALID = "__invalid";
+    private static final String DATA_NAME_MARKERS = "__data_name_markers";
     /** The routed rows' ingest time column; a micro-batch may set it after persisting them (see MicroBatchProcessor). */
     public static final String INGEST_TIME = "__ingest_time";
     static final String ENVELOPE_PREFIX = "__envelope_";
@@ -89,8 +90,8 @@ public final class ContractEnforcer
                 }
             }
             Column data = col(ENVELOPE).getField(EnvelopeColumns.DATA);
-            validators.add(ContractValidator.compile(contract.schema(), when(col(CONTRACT_INDEX).equalTo(index), data), data, "__c" + index,
-                    limits.maxNestingDepth()));
+            validators.add(ContractValidator.compile(contract.schema(), when(col(CONTRACT_INDEX).equalTo(index), data), data, col(DATA_NAME_MARKERS),
+                    "__c" + index, limits.maxNestingDepth()));
         }
         this.compiled = List.copyOf(validators);
     }
@@ -131,7 +132,9 @@ public final class ContractEnforcer
         }
         Dataset<Row> routed = enveloped
                 .withColumn(INGEST_TIME, ingestTime.cast(DataTypes.TimestampType))
-                .withColumn(CONTRACT_INDEX, contractIndex);
+                .withColumn(CONTRACT_INDEX, contractIndex)
+                // Read by every contract's key lists and by the duplicate-member check: counted once, here.
+                .withColumn(DATA_NAME_MARKERS, Barrier.materialized(dataNameMarkers()));
         // One projection per JSON depth for all contracts: each projection copies the row, so keep them few.
         int depths = compiled.stream().mapToInt(contract -> contract.stages().size()).max().orElse(0);
         for (int depth = 0; depth < depths; depth++) {
@@ -318,12 +321,30 @@ public final class ContractEnforcer
     /**
      * True when an object of the payload, at any depth, names a member twice. Spark's reader keeps the last value;
      * Spark's VARIANT parser rejects the payload (try_parse_json is null), but it is a second parse, so it runs only
-     * when counting cannot prove every member name distinct: in a payload where each name is followed by {@code ":}
-     * (no whitespace before a colon), there are at least as many {@code ":} as member names, and at least as many
-     * names as non-null known attributes plus non-null declared data values, which are distinct names. Equal counts
-     * leave no room for a repeated name. Valid events from compact writers, and from pretty-printers that write {@code "key": value}, pass the count.
+     * when counting cannot prove every member name distinct: the names of {@code data} are at least as many as its
+     * non-null declared values, which are distinct names, and {@link #dataNameMarkers} is never fewer than those
+     * names. Equal counts leave no room for a repeated name. Valid events from compact writers, and from
+     * pretty-printers that write {@code "key": value}, pass the count.
      */
     private Column hasDuplicateMember()
+    {
+        Column text = col(RawRecordColumns.DATA).cast(DataTypes.StringType);
+        Column dataValues = lit(null).cast(DataTypes.IntegerType);
+        for (int i = contracts.size() - 1; i >= 0; i--) {
+            dataValues = when(col(CONTRACT_INDEX).equalTo(i), compiled.get(i).nonNullValues()).otherwise(dataValues);
+        }
+        Column counted = col(DATA_NAME_MARKERS).equalTo(dataValues);
+        return not(coalesce(counted, lit(false))).and(call_function("try_parse_json", text).isNull());
+    }
+
+    /**
+     * An upper bound on the member names of {@code data}, at every depth, from one substring count over the payload;
+     * null when the payload has whitespace before a colon. Where every name is followed by {@code ":}, the payload
+     * holds at least as many {@code ":} as member names, and its envelope at least one name per non-null known
+     * attribute: the count less those attributes is never fewer than the names in {@code data}, and equals them when
+     * both parts are exact.
+     */
+    private static Column dataNameMarkers()
     {
         Column text = col(RawRecordColumns.DATA).cast(DataTypes.StringType);
         Column envelope = col(ENVELOPE);
@@ -333,14 +354,9 @@ public final class ContractEnforcer
             envelopeTerms.add(when(envelope.getField(field).isNotNull(), 1).otherwise(0));
         }
         Column envelopeValues = Reasons.sum(envelopeTerms);
-        Column dataValues = lit(null).cast(DataTypes.IntegerType);
-        for (int i = contracts.size() - 1; i >= 0; i--) {
-            dataValues = when(col(CONTRACT_INDEX).equalTo(i), compiled.get(i).nonNullValues()).otherwise(dataValues);
-        }
         // No whitespace before any colon, as an AND of negations (see ContractValidator on the optimizer and NOT over OR).
         Column noSpaceBeforeColon = not(text.contains(" :")).and(not(text.contains("\t:"))).and(not(text.contains("\n:"))).and(not(text.contains("\r:")));
-        Column counted = noSpaceBeforeColon.and(EnvelopeParser.occurrences(text, "\":").equalTo(envelopeValues.plus(dataValues)));
-        return not(coalesce(counted, lit(false))).and(call_function("try_parse_json", text).isNull());
+        return when(col(PAYLOAD_ERROR).isNull().and(noSpaceBeforeColon), EnvelopeParser.occurrences(text, "\":").minus(envelopeValues));
     }
 
     private static Reasons.Check invalidEnvelopeField(Column condition, String field, Column value, String after)

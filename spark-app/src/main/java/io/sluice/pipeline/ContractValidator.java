@@ -19,7 +19,6 @@ import static io.sluice.pipeline.EnvelopeColumns.CORRUPT;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_contains;
 import static org.apache.spark.sql.functions.array_except;
-import static org.apache.spark.sql.functions.call_function;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
@@ -30,7 +29,6 @@ import static org.apache.spark.sql.functions.json_object_keys;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.octet_length;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.transform;
@@ -81,12 +79,14 @@ final class ContractValidator
      * @param checkedDataText the JSON text of {@code data} for every record: what the checks test, since they are only
      *         read for records this contract applies to. Testing {@code dataText} instead would give the optimizer a
      *         CASE to push each test into, one more pass of its rule batch over the whole routing every micro-batch.
+     * @param dataNameMarkers at least as many as the member names of {@code data} at every depth, and exactly as many
+     *         when the count is exact; null when it cannot be counted (see {@link ContractEnforcer})
      */
-    static Compiled compile(SchemaNode root, Column dataText, Column checkedDataText, String stagePrefix, int maxNestingDepth)
+    static Compiled compile(SchemaNode root, Column dataText, Column checkedDataText, Column dataNameMarkers, String stagePrefix, int maxNestingDepth)
     {
         ContractValidator validator = new ContractValidator(stagePrefix, maxNestingDepth);
         Level level = validator.object(root, dataText, checkedDataText, "data", 0);
-        validator.stageKeyLists(dataText);
+        validator.stageKeyLists(dataText, dataNameMarkers);
         return new Compiled(validator.stages.stream().map(Map::copyOf).toList(), Reasons.anyViolation(level.checks(), level.arrays()),
                 Reasons.all(level.checks(), level.arrays()), Collections.unmodifiableMap(level.fields()), Reasons.sum(validator.nonNullValues));
     }
@@ -267,15 +267,14 @@ final class ContractValidator
     }
 
     /**
-     * Lists the keys of every object level only for records that may need it. Spark wrote {@code data} as compact
-     * JSON, where every key is followed by {@code ":}; so when the text holds exactly as many {@code ":} as there are
-     * non-null typed values, every key is a declared property with a value of the right type: no unknown key, no
-     * null, no wrong type, and nothing to look up. Counting is one substring scan instead of another JSON parse.
+     * Lists the keys of every object level only for records that may need it. Each non-null typed value is a distinct
+     * member name of {@code data}, so when {@code dataNameMarkers} (never fewer than the names) equals their number,
+     * every key is a declared property with a value of the right type: no unknown key, no null, no wrong type, and
+     * nothing to look up. The count is the one the duplicate-member check makes of the whole payload anyway.
      */
-    private void stageKeyLists(Column dataText)
+    private void stageKeyLists(Column dataText, Column dataNameMarkers)
     {
-        Column markers = octet_length(dataText).minus(octet_length(call_function("replace", dataText, lit("\":"), lit(""))));
-        Column mayNeedKeys = not(markers.equalTo(Reasons.sum(nonNullValues).multiply(2)));
+        Column mayNeedKeys = not(coalesce(dataNameMarkers.equalTo(Reasons.sum(nonNullValues)), lit(false)));
         Map<String, Column> layer = new LinkedHashMap<>();
         keyTexts.forEach((name, text) -> layer.put(name, when(mayNeedKeys, json_object_keys(text))));
         stages.add(layer);

@@ -355,6 +355,17 @@ class EnforcementCorpusTest
                 bad("date format violation", with(match(), e -> data(e).put("scheduled_start", "2026-02-30")), "data.scheduled_start", QuarantineReason.FORMAT),
                 bad("additional property", with(serve(1), e -> data(e).put("radar_model", "X1")), "data.radar_model", QuarantineReason.ADDITIONAL_PROPERTY),
                 bad("v2 field sent as v1", with(serve(1), e -> data(e).put("court_side", "ad")), "data.court_side", QuarantineReason.ADDITIONAL_PROPERTY),
+                // The name count cannot vouch for data here (a space before a colon; an extension attribute): its keys are listed
+                bad("additional property with spaces before colons", text.apply(new String(bytes(with(serve(1), e -> data(e).put("radar_model", "X1"))),
+                        java.nio.charset.StandardCharsets.UTF_8).replace("\":", "\" :")), "data.radar_model", QuarantineReason.ADDITIONAL_PROPERTY),
+                bad("nested additional property beside an extension attribute", with(point(), e -> {
+                    e.put("traceparent", "00-abc-def-01");
+                    ((ObjectNode) data(e).get("score")).put("games", 3);
+                }), "data.score.games", QuarantineReason.ADDITIONAL_PROPERTY),
+                bad("null value beside an extension attribute", with(serve(1), e -> {
+                    e.put("traceparent", "00-abc-def-01");
+                    data(e).putNull("player_id");
+                }), "data.player_id", QuarantineReason.WRONG_TYPE),
                 bad("nested object missing field", with(point(), e -> ((ObjectNode) data(e).get("score")).remove("receiver")), "data.score.receiver",
                         QuarantineReason.MISSING_REQUIRED_FIELD),
                 bad("nested enum violation", with(point(), e -> ((ObjectNode) data(e).get("score")).put("server", "50")), "data.score.server",
