@@ -55,6 +55,11 @@ import static java.util.Objects.requireNonNull;
  * (the batch's trigger time − arrival; negative when a batch's tasks read a record that arrived after the trigger)
  * and processing (visible − trigger). A rate counts only if every valid event id produced is in silver exactly once.
  *
+ * <p>Figures are of a running job: a discarded first query warms the JVM (its JIT, Spark's generated code, Delta's
+ * classes), and each phase's query gets a warm-up of its own at the phase's rate, whose events are checked but not
+ * measured: a new query's first batches still compile and run cold (its state store, its tables' first commits and
+ * log checkpoints, the backlog they leave). Freshness over the whole phase, warm-up included, is printed beside.
+ *
  * <p>Run: {@code bench/run freshness [--quick]}; options: {@code --rates 1000,5000,10000 --duration 5m --search-steps N
  * --search-duration 2m --warm-up 30s --cores 2 --set key=value}. The first rate is the headline; rates after it, and
  * the search steps (halving the gap between the highest rate that kept p99 ≤ 5 s and the lowest that did not), find
@@ -206,11 +211,11 @@ public final class FreshnessBenchmark
         // A first query compiles what every later one reuses (JIT, Spark's generated code, Delta's classes): discarded.
         if (!options.warmUp().isZero()) {
             System.out.printf("%nwarm-up (discarded): %,d events/s for %s%n", options.rates().get(0), DurationFormat.format(options.warmUp()));
-            phase(options.rates().get(0), options.warmUp(), false);
+            phase(options.rates().get(0), Duration.ZERO, options.warmUp(), false);
         }
         List<PhaseResult> results = new ArrayList<>();
         for (int i = 0; i < options.rates().size(); i++) {
-            results.add(phase(options.rates().get(i), options.durationOf(i), i > 0));
+            results.add(phase(options.rates().get(i), options.warmUp(), options.durationOf(i), i > 0));
         }
         PhaseResult headline = results.get(0);
         if (!headline.delivered()) {
@@ -223,7 +228,7 @@ public final class FreshnessBenchmark
                 break;
             }
             System.out.printf("%nrate search, step %d of %d%n", step + 1, options.searchSteps());
-            results.add(phase(next.get(), options.searchDuration(), true));
+            results.add(phase(next.get(), options.warmUp(), options.searchDuration(), true));
         }
 
         System.out.printf("%nSummary (local[%d], %s):%n", options.cores(), mock.kind().packageName());
@@ -252,8 +257,11 @@ public final class FreshnessBenchmark
         return middle > highestPass && middle < lowestFail.get() ? Optional.of(middle) : Optional.empty();
     }
 
-    /** One rate: a new stream, lake and query; produce for {@code duration}; wait until every record is read; measure. */
-    private PhaseResult phase(int rate, Duration duration, boolean mayGiveUp)
+    /**
+     * One rate: a new stream, lake and query; produce for {@code warmUp} and then {@code duration}; wait until every
+     * record is read; measure the events put after the warm-up, and check every event of the phase.
+     */
+    private PhaseResult phase(int rate, Duration warmUp, Duration duration, boolean mayGiveUp)
     {
         int index = ++phases;
         String stream = "freshness-" + index;
@@ -265,7 +273,8 @@ public final class FreshnessBenchmark
                 ConfigKeys.SOURCE_STREAM_NAME.name(), stream,
                 ConfigKeys.LAKE_ROOT.name(), directory.resolve("lake").toString(),
                 ConfigKeys.CHECKPOINT_ROOT.name(), directory.resolve("checkpoints").toString())));
-        System.out.printf("%n%,d events/s for %s into %s (%d shards)%n", rate, DurationFormat.format(duration), stream, shards);
+        System.out.printf("%n%,d events/s for %s into %s (%d shards)%s%n", rate, DurationFormat.format(duration), stream, shards,
+                warmUp.isZero() ? "" : ", after a warm-up of %s in the same query".formatted(DurationFormat.format(warmUp)));
 
         List<BatchReport> reports = new CopyOnWriteArrayList<>();
         BatchActivity activity = new BatchActivity();
@@ -275,7 +284,7 @@ public final class FreshnessBenchmark
         }, activity);
         try {
             awaitFirstBatch(query);
-            Production production = produce(rate, duration, stream, query, reports, mayGiveUp);
+            Production production = produce(rate, warmUp.plus(duration), stream, query, reports, mayGiveUp);
             if (production.gaveUp().isPresent()) {
                 return PhaseResult.gaveUp(rate, production, production.gaveUp().get());
             }
@@ -284,7 +293,7 @@ public final class FreshnessBenchmark
             if (drained.isPresent()) {
                 return PhaseResult.undelivered(rate, production, drained.get());
             }
-            Figures figures = measure(lake, query, production, reports);
+            Figures figures = measure(lake, query, production, reports, production.startMillis() + warmUp.toMillis());
             PhaseResult result = PhaseResult.measured(rate, production, figures);
             result.print();
             return result;
@@ -309,9 +318,10 @@ public final class FreshnessBenchmark
     }
 
     /**
-     * What was produced: the put log, the achieved rate, and, when the phase gave up early, why.
+     * What was produced: the put log, when producing started (epoch ms), the achieved rate, and, when the phase gave
+     * up early, why.
      */
-    record Production(PutLog log, Duration elapsed, Optional<String> gaveUp)
+    record Production(PutLog log, long startMillis, Duration elapsed, Optional<String> gaveUp)
     {
         Production
         {
@@ -336,6 +346,7 @@ public final class FreshnessBenchmark
         int producers = (int) Math.ceil(rate / RATE_PER_PRODUCER);
         double perProducer = rate / (double) producers;
         Instant startTime = Instant.now();
+        long startMillis = startTime.toEpochMilli();
         ExecutorService pool = Executors.newFixedThreadPool(producers);
         PutLog log = null;
         List<CompletableFuture<Producer.Summary>> running = new ArrayList<>();
@@ -379,7 +390,7 @@ public final class FreshnessBenchmark
             }
             System.out.printf("    produced %,d records in %.1f s: %,.0f records/s (target %,d) from %d producer thread%s%n", log.sent(),
                     elapsed.toMillis() / 1000.0, log.sent() / (elapsed.toMillis() / 1000.0), rate, producers, producers == 1 ? "" : "s");
-            return new Production(log, elapsed, gaveUp);
+            return new Production(log, startMillis, elapsed, gaveUp);
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -434,12 +445,15 @@ public final class FreshnessBenchmark
     }
 
     /**
-     * Freshness per valid event from the lake, and the check that silver holds each valid id produced exactly once.
+     * Freshness per valid event put from {@code measureFrom} (epoch ms) on, and of batches triggered from then on; the
+     * check that silver holds each valid id produced exactly once covers the whole phase, its warm-up included.
      */
-    private Figures measure(Lake lake, StreamingQuery query, Production production, List<BatchReport> reports)
+    private Figures measure(Lake lake, StreamingQuery query, Production production, List<BatchReport> reports, long measureFrom)
     {
         Map<String, Long> putMillis = production.log().putMillis();
         int expected = putMillis.size();
+        long[] freshnessFromStart = new long[expected];
+        int[] fromStart = {0};
         long[] freshness = new long[expected];
         long[] kinesis = new long[expected];
         long[] waiting = new long[expected];
@@ -460,13 +474,17 @@ public final class FreshnessBenchmark
                 withoutBatch[0]++;
                 return;
             }
+            freshnessFromStart[fromStart[0]++] = row.visibleMillis() - put;
+            if (put < measureFrom) {
+                return;
+            }
             int i = matched[0]++;
             freshness[i] = row.visibleMillis() - put;
             kinesis[i] = row.arrivalMillis() - put;
             waiting[i] = batch.triggerMillis() - row.arrivalMillis();
             processing[i] = row.visibleMillis() - batch.triggerMillis();
         });
-        List<BatchTimes.Batch> withRecords = batches.values().stream().filter(batch -> batch.inputRows() > 0).toList();
+        List<BatchTimes.Batch> withRecords = batches.values().stream().filter(batch -> batch.inputRows() > 0 && batch.triggerMillis() >= measureFrom).toList();
         long[] durations = withRecords.stream().mapToLong(BatchTimes.Batch::durationMillis).toArray();
         // Where a batch's time goes, median per step: the source's offsets and the commits are the trigger's share, addBatch the pipeline's.
         Map<String, Long> steps = new TreeMap<>();
@@ -494,21 +512,24 @@ public final class FreshnessBenchmark
         }
         reports.stream().filter(report -> !report.balanced() || report.alreadyCommitted()).forEach(report -> problems.add(report.summaryLine()));
         int count = matched[0];
-        return new Figures(expected, Distribution.of(freshness, count), Distribution.of(kinesis, count), Distribution.of(waiting, count),
-                Distribution.of(processing, count), Distribution.of(durations, durations.length), steps,
+        return new Figures(expected, count, Distribution.of(freshness, count), Distribution.of(freshnessFromStart, fromStart[0]), Distribution.of(kinesis, count),
+                Distribution.of(waiting, count), Distribution.of(processing, count), Distribution.of(durations, durations.length), steps,
                 silverFirst, Distribution.of(silverLead, silverLead.length), problems);
     }
 
     /**
-     * @param validIds valid event ids produced
+     * @param validIds valid event ids produced in the whole phase
+     * @param measuredIds those put after the warm-up: what {@code freshness} and its split are of
+     * @param freshnessFromStart freshness of every valid event of the phase, the warm-up's included
      * @param problems why the run does not count; empty when silver holds every valid id once and every batch balanced
      */
-    record Figures(int validIds, Distribution freshness, Distribution kinesis, Distribution waiting, Distribution processing, Distribution batchDuration,
-            Map<String, Long> batchSteps, long silverFirst, Distribution silverLead, List<String> problems)
+    record Figures(int validIds, int measuredIds, Distribution freshness, Distribution freshnessFromStart, Distribution kinesis, Distribution waiting,
+            Distribution processing, Distribution batchDuration, Map<String, Long> batchSteps, long silverFirst, Distribution silverLead, List<String> problems)
     {
         Figures
         {
             requireNonNull(freshness, "freshness is null");
+            requireNonNull(freshnessFromStart, "freshnessFromStart is null");
             requireNonNull(kinesis, "kinesis is null");
             requireNonNull(waiting, "waiting is null");
             requireNonNull(processing, "processing is null");
@@ -561,8 +582,10 @@ public final class FreshnessBenchmark
         void print()
         {
             Figures value = figures.orElseThrow();
-            System.out.printf("    %,d valid events, %s%n", value.validIds(), value.problems().isEmpty() ? "each in silver exactly once" : String.join("; ", value.problems()));
+            System.out.printf("    %,d valid events, %s; %,d put after the warm-up are measured%n", value.validIds(),
+                    value.problems().isEmpty() ? "each in silver exactly once" : String.join("; ", value.problems()), value.measuredIds());
             System.out.println("    freshness      " + value.freshness().line());
+            System.out.println("      from start   " + value.freshnessFromStart().line() + "   (every event of the query, its warm-up included)");
             System.out.println("      kinesis      " + value.kinesis().line() + "   (arrival − put)");
             System.out.println("      waiting      " + value.waiting().line() + "   (batch trigger − arrival)");
             System.out.println("      processing   " + value.processing().line() + "   (silver commit − batch trigger)");
