@@ -86,7 +86,7 @@ final class ContractValidator
     {
         ContractValidator validator = new ContractValidator(stagePrefix, maxNestingDepth);
         Level level = validator.object(root, dataText, checkedDataText, "data", 0);
-        validator.stageKeyLists(dataText, dataNameMarkers);
+        validator.stageKeyLists(dataNameMarkers);
         return new Compiled(validator.stages.stream().map(Map::copyOf).toList(), Reasons.anyViolation(level.checks(), level.arrays()),
                 Reasons.all(level.checks(), level.arrays()), Collections.unmodifiableMap(level.fields()), Reasons.sum(validator.nonNullValues));
     }
@@ -272,7 +272,7 @@ final class ContractValidator
      * every key is a declared property with a value of the right type: no unknown key, no null, no wrong type, and
      * nothing to look up. The count is the one the duplicate-member check makes of the whole payload anyway.
      */
-    private void stageKeyLists(Column dataText, Column dataNameMarkers)
+    private void stageKeyLists(Column dataNameMarkers)
     {
         Column mayNeedKeys = not(coalesce(dataNameMarkers.equalTo(Reasons.sum(nonNullValues)), lit(false)));
         Map<String, Column> layer = new LinkedHashMap<>();

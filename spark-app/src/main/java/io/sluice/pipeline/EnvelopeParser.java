@@ -166,7 +166,7 @@ public final class EnvelopeParser
      * not a regular expression: about five times faster on a 500-byte payload than {@link #occurrences}, whose
      * {@code replace} compares the literal at every byte.
      */
-    static Column characterCount(Column text, char character)
+    private static Column characterCount(Column text, char character)
     {
         if (Character.isLetterOrDigit(character) || character >= 128) {
             throw new IllegalArgumentException("Invalid character to count: " + character);
