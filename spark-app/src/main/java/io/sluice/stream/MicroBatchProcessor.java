@@ -36,6 +36,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -45,7 +46,7 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.lpad;
+import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.udf;
@@ -64,7 +65,6 @@ public final class MicroBatchProcessor
     private static final Logger log = LoggerFactory.getLogger(MicroBatchProcessor.class);
     /** Spark sets this local property on the thread that runs a streaming query's batches; it survives restarts. */
     private static final String QUERY_ID_PROPERTY = "sql.streaming.queryId";
-    private static final int SEQUENCE_NUMBER_WIDTH = 64;
 
     private final transient ContractEnforcer enforcer;
     private final transient SluiceTables tables;
@@ -207,16 +207,20 @@ public final class MicroBatchProcessor
     {
         static Statistics of(Dataset<Row> routed, Column destination)
         {
-            // Sequence numbers are decimal strings of up to 56 digits (more with a sub-record suffix): left-padding
-            // makes their string order the numeric order.
-            Column sequence = lpad(col(RawRecordColumns.SEQUENCE_NUMBER), SEQUENCE_NUMBER_WIDTH, "0");
+            // Sequence numbers are decimal strings of up to 56 digits (more with a sub-record suffix): among strings of
+            // one length, string order is numeric order. Grouping by length as well lets min and max read the values
+            // as they are (padding each to one width cost an allocation and a copy per record); the ranges of a
+            // shard's lengths are merged below, by length first.
+            Column sequence = col(RawRecordColumns.SEQUENCE_NUMBER);
             List<Row> rows = routed
-                    .groupBy(coalesce(col(RawRecordColumns.SHARD_ID), lit("")).as("shard"), status().as("status"), destination.as("destination"))
+                    .groupBy(coalesce(col(RawRecordColumns.SHARD_ID), lit("")).as("shard"), status().as("status"), destination.as("destination"),
+                            length(sequence).as("sequence_length"))
                     .agg(count(lit(1)).as("records"),
                             min(sequence).as("first"),
                             max(sequence).as("last"),
                             max(col(RawRecordColumns.APPROXIMATE_ARRIVAL_TIMESTAMP)).as("max_arrival"),
                             max(col(EnvelopeColumns.EVENT_TIME)).as("max_event_time"))
+                    .drop("sequence_length")
                     .collectAsList();
             Map<DedupStatus, Long> byStatus = new EnumMap<>(DedupStatus.class);
             Map<String, ShardRange> ranges = new LinkedHashMap<>();
@@ -235,8 +239,8 @@ public final class MicroBatchProcessor
                     onTimeSilver.merge(row.getString(2), records, Long::sum);
                 }
                 String shard = row.getString(0);
-                String first = unpad(row.getString(4));
-                String last = unpad(row.getString(5));
+                String first = Objects.requireNonNullElse(row.getString(4), "");
+                String last = Objects.requireNonNullElse(row.getString(5), "");
                 ranges.merge(shard, new ShardRange(shard, first, last, records), (left, right) -> new ShardRange(shard,
                         lower(left.firstSequenceNumber(), right.firstSequenceNumber()),
                         higher(left.lastSequenceNumber(), right.lastSequenceNumber()),
@@ -262,15 +266,6 @@ public final class MicroBatchProcessor
         long read()
         {
             return byStatus.values().stream().mapToLong(Long::longValue).sum();
-        }
-
-        private static String unpad(String padded)
-        {
-            if (padded == null) {
-                return "";
-            }
-            String stripped = padded.replaceFirst("^0+(?=.)", "");
-            return stripped;
         }
 
         private static String lower(String left, String right)
