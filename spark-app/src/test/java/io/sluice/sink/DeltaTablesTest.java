@@ -1,5 +1,6 @@
 package io.sluice.sink;
 
+import io.sluice.table.BronzeRecords;
 import io.sluice.table.TableSpec;
 
 import io.delta.tables.DeltaTable;
@@ -100,6 +101,36 @@ final class DeltaTablesTest
             assertThat(dictionaryByColumn).as("the event id, distinct per row, plain; a repeating value keeps its dictionary")
                     .containsEntry("event_id", false)
                     .containsEntry("score.server", true);
+        }
+    }
+
+    @Test
+    void payloadColumnsAreWrittenWithoutMinMaxStatistics(@TempDir Path directory)
+            throws IOException
+    {
+        StructType schema = new StructType()
+                .add(BronzeRecords.PAYLOAD, DataTypes.BinaryType, false)
+                .add("event_id", DataTypes.StringType, false)
+                .add("event_type", DataTypes.StringType, false);
+        String location = directory.resolve("bronze").toString();
+        new DeltaTables(spark).ensure(new TableSpec("bronze", location, schema, List.of("event_type"), true));
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            rows.add(RowFactory.create(("{\"n\":" + i + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8), java.util.UUID.randomUUID().toString(), "serve"));
+        }
+        spark.createDataFrame(rows, schema).coalesce(1).write().format("delta").mode("append").save(location);
+
+        String file = spark.read().format("delta").load(location).inputFiles()[0];
+        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file), spark.sparkContext().hadoopConfiguration()))) {
+            Map<String, Boolean> boundsByColumn = new TreeMap<>();
+            for (BlockMetaData block : reader.getFooter().getBlocks()) {
+                for (ColumnChunkMetaData column : block.getColumns()) {
+                    boundsByColumn.merge(column.getPath().toDotString(), column.getStatistics().hasNonNullValue(), Boolean::logicalOr);
+                }
+            }
+            assertThat(boundsByColumn).as("no bounds for the payload, which no query filters on; the event id keeps them")
+                    .containsEntry(BronzeRecords.PAYLOAD, false)
+                    .containsEntry("event_id", true);
         }
     }
 
