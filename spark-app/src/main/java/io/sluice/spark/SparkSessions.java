@@ -38,12 +38,18 @@ public final class SparkSessions
      *   micro-batch (twice: once more to describe it for the UI), and Sluice's routing is ~10,000 expression nodes.
      *   The JSON rule walked that tree on every pass to prune {@code from_json} fields that Sluice never leaves unread.
      *   Generic rules are excluded for the streaming query alone ({@link #STREAM_QUERY_SETTINGS}).</li>
+     *   <li>Up to 16 files open at once per write task. Every Sluice table is partitioned, and by default Spark (and
+     *   Delta, which copies its writer) sorts each task's rows by partition before writing them, so that one file is
+     *   open at a time: a copy and a sort of every row, a bronze row with its whole payload included, though a
+     *   micro-batch fills a handful of partitions. With concurrent writers the rows are written as they come, and a
+     *   task that meets more partitions sorts only the rest (docs/decisions.md, D9).</li>
      * </ul>
      */
     public static final Map<String, String> ENGINE_SETTINGS = Map.of(
             "spark.sql.codegen.cache.maxEntries", "2000",
             "spark.sql.streaming.noDataMicroBatches.enabled", "false",
-            "spark.sql.optimizer.enableJsonExpressionOptimization", "false");
+            "spark.sql.optimizer.enableJsonExpressionOptimization", "false",
+            "spark.sql.maxConcurrentOutputFileWriters", "16");
 
     /**
      * Settings of the streaming query's own session only: Spark clones the session when a query starts, and plans

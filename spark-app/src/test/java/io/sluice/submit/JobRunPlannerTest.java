@@ -37,6 +37,7 @@ final class JobRunPlannerTest
             + " --jars /usr/share/aws/delta/lib/delta-spark.jar,/usr/share/aws/delta/lib/delta-storage.jar";
     /** SparkSessions.ENGINE_SETTINGS, sorted by key. */
     private static final String ENGINE_CONFS = " --conf spark.sql.codegen.cache.maxEntries=2000"
+            + " --conf spark.sql.maxConcurrentOutputFileWriters=16"
             + " --conf spark.sql.optimizer.enableJsonExpressionOptimization=false"
             + " --conf spark.sql.streaming.noDataMicroBatches.enabled=false";
     private static final String CONFS = " --conf spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension"
