@@ -114,7 +114,7 @@ public final class Backfill
             LakeWriter writer = new LakeWriter(spark, lake.tables(), new CommitMarkers(spark, startedAt), runId);
             Instant writingFrom = clock.instant();
             long done = 0;
-            try (LogCheckpoints checkpoints = new LogCheckpoints(spark)) {
+            try (LogCheckpoints checkpoints = new LogCheckpoints(spark, lake.config().value(ConfigKeys.LAKE_LOG_CHECKPOINT_INTERVAL))) {
                 for (Slice slice : slices) {
                     Instant sliceStart = clock.instant();
                     SliceResult result = write(routed.filter(slice.selects(col(SLICE_TIME))), slice, writer, request.dryRun());

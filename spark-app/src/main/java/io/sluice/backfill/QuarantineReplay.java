@@ -13,6 +13,7 @@ import io.sluice.sink.CommitMarkers;
 import io.sluice.sink.LakeWriter;
 import io.sluice.sink.LogCheckpoints;
 import io.sluice.sink.ConcurrentCommits;
+import io.sluice.config.ConfigKeys;
 import io.sluice.lake.Lake;
 import io.sluice.lake.StreamWriterCheck;
 import org.apache.spark.sql.Dataset;
@@ -114,7 +115,7 @@ public final class QuarantineReplay
                 BatchReport report = new BatchReport(0, read, moved, result.alreadyInSilver(), 0, result.stillFailing(), List.of(),
                         Optional.empty(), Optional.empty(), startedAt, result.duration(), false);
                 writer.writeAudit(0, report);
-                try (LogCheckpoints checkpoints = new LogCheckpoints(spark)) {
+                try (LogCheckpoints checkpoints = new LogCheckpoints(spark, lake.config().value(ConfigKeys.LAKE_LOG_CHECKPOINT_INTERVAL))) {
                     checkpoints.writeDue(lake.tables().all());
                 }
             }

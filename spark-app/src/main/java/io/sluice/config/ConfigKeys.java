@@ -49,6 +49,9 @@ public final class ConfigKeys
             "an AWS region such as eu-west-1, or empty", Parsers.string(), "Region of the s3a:// bucket; empty lets S3A work it out");
     public static final ConfigKey<Boolean> LAKE_S3_PATH_STYLE_ACCESS = new ConfigKey<>("lake.s3.path-style-access", "false",
             "true or false", Parsers.bool(), "Address s3a:// buckets as endpoint/bucket instead of bucket.endpoint (most S3-compatible stores need true)");
+    public static final ConfigKey<Integer> LAKE_LOG_CHECKPOINT_INTERVAL = new ConfigKey<>("lake.log-checkpoint-interval", "100",
+            "an integer between 1 and 100000", Parsers.intInRange(1, 100_000),
+            "Commits between a table's Delta log checkpoints: readers replay at most this many JSON commits; each checkpoint is a Spark job beside the stream's batches");
     public static final ConfigKey<String> CONTRACTS_DIR = new ConfigKey<>("contracts.dir", "",
             "a directory, or empty", Parsers.string(), "Contract files to use; empty uses the contracts packaged in the application jar");
 
@@ -93,7 +96,7 @@ public final class ConfigKeys
     public static final List<ConfigKey<?>> ALL = List.of(
             SOURCE_CONNECTOR, SOURCE_STREAM_NAME, SOURCE_REGION, SOURCE_ENDPOINT, SOURCE_ROLE_ARN, SOURCE_STARTING_POSITION,
             SOURCE_STARTING_TIMESTAMP, SOURCE_MAX_RECORDS_PER_SHARD, SOURCE_SHARD_DISCOVERY_INTERVAL,
-            LAKE_ROOT, CHECKPOINT_ROOT, LAKE_S3_ENDPOINT, LAKE_S3_REGION, LAKE_S3_PATH_STYLE_ACCESS, CONTRACTS_DIR,
+            LAKE_ROOT, CHECKPOINT_ROOT, LAKE_S3_ENDPOINT, LAKE_S3_REGION, LAKE_S3_PATH_STYLE_ACCESS, LAKE_LOG_CHECKPOINT_INTERVAL, CONTRACTS_DIR,
             TABLE_BRONZE, TABLE_QUARANTINE, TABLE_AUDIT,
             STREAM_QUERY_NAME, STREAM_TRIGGER_INTERVAL, STREAM_WATERMARK_DELAY, STREAM_LATE_POLICY, STREAM_MAX_RECORD_BYTES,
             STREAM_MAX_NESTING_DEPTH, STREAM_STOP_MARKER, METRICS_CLOUDWATCH_NAMESPACE, MAINTAIN_RAW_RETENTION_DAYS,

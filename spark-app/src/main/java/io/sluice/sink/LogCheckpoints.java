@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Keeps each table's Delta log checkpointed every {@link #INTERVAL} versions, off the commit path.
+ * Keeps each table's Delta log checkpointed every {@code interval} versions ({@code lake.log-checkpoint-interval}),
+ * off the commit path.
  *
  * <p>Delta writes a checkpoint inside the commit that reaches a multiple of {@code delta.checkpointInterval}: a
  * state reconstruction and a Parquet write, seconds on a small cluster. A stream commits every table in the same
@@ -29,25 +30,37 @@ import static java.util.Objects.requireNonNull;
  * <p>A checkpoint only summarizes commits that already exist, so writing it late, concurrently with new commits, or
  * not at all (the job stops first) never changes what a reader sees; it only bounds how many JSON commits a reader
  * replays. Which checkpoint is due is read from the log each time, so a restart picks up where the last run left off.
+ *
+ * <p>The interval trades readers' work for the stream's: a reader replays at most {@code interval} JSON commits after
+ * the last checkpoint, and each checkpoint is a Spark job (state reconstruction, Parquet write) that shares the
+ * executors with the micro-batches. At Delta's default of 10, a stream committing every second or two checkpointed
+ * each of its six tables every 10 to 20 seconds, and the batches beside those jobs were the tail of freshness
+ * (docs/benchmarks.md); Sluice's default is 100.
  */
 public final class LogCheckpoints
         implements AutoCloseable
 {
-    /** Delta's default interval: a reader replays at most this many JSON commits after the last checkpoint. */
-    public static final int INTERVAL = 10;
     private static final Logger log = LoggerFactory.getLogger(LogCheckpoints.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
 
     private final SparkSession spark;
+    private final int interval;
     private final DeltaLogGateway gateway;
     /** Newest version checkpointed here, per table location: a writer's snapshot keeps the checkpoint it started from. */
     private final Map<String, Long> checkpointed = new ConcurrentHashMap<>();
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
     private final ThreadPoolExecutor background;
 
-    public LogCheckpoints(SparkSession spark)
+    /**
+     * @param interval how many versions past its last checkpoint a table's next one is due
+     */
+    public LogCheckpoints(SparkSession spark, int interval)
     {
         this.spark = requireNonNull(spark, "spark is null");
+        if (interval < 1) {
+            throw new IllegalArgumentException("Invalid log checkpoint interval: " + interval + " (expected at least 1)");
+        }
+        this.interval = interval;
         this.gateway = new DeltaLogGateway(spark);
         this.background = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), runnable -> {
             Thread thread = new Thread(runnable, "sluice-log-checkpoints");
@@ -60,7 +73,7 @@ public final class LogCheckpoints
     }
 
     /**
-     * Queues a checkpoint of each table {@link #INTERVAL} or more versions past its last one, unless one is queued
+     * Queues a checkpoint of each table {@code interval} or more versions past its last one, unless one is queued
      * already; returns at once.
      */
     public void scheduleDue(Collection<TableSpec> tables)
@@ -113,7 +126,7 @@ public final class LogCheckpoints
         DeltaLogGateway.LogPosition position = gateway.position(table.location());
         long last = Math.max(position.checkpointVersion(), checkpointed.getOrDefault(table.location(), -1L));
         // Version 0 (the table's creation) is never worth a checkpoint of its own, as in Delta.
-        return position.version() > 0 && position.version() - Math.max(last, 0) >= INTERVAL;
+        return position.version() > 0 && position.version() - Math.max(last, 0) >= interval;
     }
 
     private void write(TableSpec table)

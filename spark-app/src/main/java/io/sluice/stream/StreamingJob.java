@@ -94,7 +94,7 @@ public final class StreamingJob
 
         String queryName = config.value(ConfigKeys.STREAM_QUERY_NAME);
         String checkpoint = lake.layout().checkpoint(queryName);
-        LogCheckpoints checkpoints = new LogCheckpoints(spark);
+        LogCheckpoints checkpoints = new LogCheckpoints(spark, config.value(ConfigKeys.LAKE_LOG_CHECKPOINT_INTERVAL));
         MicroBatchProcessor processor = new MicroBatchProcessor(lake.enforcer(), lake.tables(),
                 config.value(ConfigKeys.STREAM_LATE_POLICY), listener, Clock.systemUTC(), activity, checkpointCreated(checkpoint), checkpoints);
         try {

@@ -49,7 +49,7 @@ final class SluiceConfigTest
         assertThat(config.value(ConfigKeys.SPARK_MASTER)).isEqualTo("local[*]");
         assertThat(config.value(ConfigKeys.SPARK_SHUFFLE_PARTITIONS)).isEqualTo(4);
         // Every key is covered above: a new key needs its default asserted here.
-        assertThat(ConfigKeys.ALL).hasSize(29);
+        assertThat(ConfigKeys.ALL).hasSize(30);
     }
 
     @Test

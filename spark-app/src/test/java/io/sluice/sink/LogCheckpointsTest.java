@@ -23,6 +23,7 @@ import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -49,7 +50,7 @@ final class LogCheckpointsTest
         appendOneRowPerCommit(table, 1, 10);
 
         assertThat(checkpoints(table)).as("Delta's own checkpoint in the commit of version 10 is off").isEmpty();
-        try (LogCheckpoints checkpoints = new LogCheckpoints(spark)) {
+        try (LogCheckpoints checkpoints = new LogCheckpoints(spark, 10)) {
             checkpoints.writeDue(List.of(table));
         }
         assertThat(checkpoints(table)).containsExactly("00000000000000000010.checkpoint.parquet");
@@ -61,7 +62,7 @@ final class LogCheckpointsTest
             throws Exception
     {
         TableSpec table = table(directory);
-        try (LogCheckpoints checkpoints = new LogCheckpoints(spark)) {
+        try (LogCheckpoints checkpoints = new LogCheckpoints(spark, 10)) {
             appendOneRowPerCommit(table, 1, 9);
             checkpoints.writeDue(List.of(table));
             assertThat(checkpoints(table)).as("version 9: nothing due").isEmpty();
@@ -80,12 +81,29 @@ final class LogCheckpointsTest
     }
 
     @Test
+    void aCheckpointIsDueAfterTheConfiguredInterval(@TempDir Path directory)
+            throws Exception
+    {
+        TableSpec table = table(directory);
+        try (LogCheckpoints checkpoints = new LogCheckpoints(spark, 3)) {
+            appendOneRowPerCommit(table, 1, 2);
+            checkpoints.writeDue(List.of(table));
+            assertThat(checkpoints(table)).as("version 2: nothing due").isEmpty();
+
+            appendOneRowPerCommit(table, 3, 3);
+            checkpoints.writeDue(List.of(table));
+        }
+        assertThat(checkpoints(table)).containsExactly("00000000000000000003.checkpoint.parquet");
+        assertThatThrownBy(() -> new LogCheckpoints(spark, 0)).hasMessage("Invalid log checkpoint interval: 0 (expected at least 1)");
+    }
+
+    @Test
     void scheduledCheckpointIsWrittenInTheBackgroundWhileCommitsGoOn(@TempDir Path directory)
             throws Exception
     {
         TableSpec table = table(directory);
         appendOneRowPerCommit(table, 1, 10);
-        try (LogCheckpoints checkpoints = new LogCheckpoints(spark)) {
+        try (LogCheckpoints checkpoints = new LogCheckpoints(spark, 10)) {
             checkpoints.scheduleDue(List.of(table));
             appendOneRowPerCommit(table, 11, 13);
             await().atMost(Duration.ofMinutes(1)).until(() -> !checkpoints(table).isEmpty());

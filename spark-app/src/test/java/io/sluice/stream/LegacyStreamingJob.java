@@ -65,7 +65,7 @@ final class LegacyStreamingJob
         Dataset<Row> routed = lake.enforcer().route(labelled, lit(null).cast(DataTypes.TimestampType));
         String queryName = config.value(ConfigKeys.STREAM_QUERY_NAME);
         MicroBatchProcessor processor = new MicroBatchProcessor(lake.enforcer(), lake.tables(), config.value(ConfigKeys.STREAM_LATE_POLICY), listener,
-                Clock.systemUTC(), activity, Instant.now().minus(Duration.ofHours(1)), new LogCheckpoints(spark));
+                Clock.systemUTC(), activity, Instant.now().minus(Duration.ofHours(1)), new LogCheckpoints(spark, 10));
         return routed.writeStream()
                 .queryName(queryName)
                 .option("checkpointLocation", lake.layout().legacyCheckpoint(queryName))
