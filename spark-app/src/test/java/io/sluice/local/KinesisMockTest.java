@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.OptionalInt;
 
@@ -69,7 +70,9 @@ final class KinesisMockTest
             // AT_TIMESTAMP after the newest record is an iterator at the tip (kinesalite needs its launcher's fix for this).
             String shardId = client.listShards(request -> request.streamName("ready-test")).shards().get(0).shardId();
             client.putRecord(request -> request.streamName("ready-test").partitionKey("k").data(SdkBytes.fromUtf8String("before")));
-            Instant afterFirst = Instant.now();
+            // Arrival timestamps and the request's Timestamp have millisecond precision: a timestamp in the millisecond the
+            // put returned in could still match "before", so take the next millisecond.
+            Instant afterFirst = Instant.now().truncatedTo(ChronoUnit.MILLIS).plusMillis(1);
             await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().isAfter(afterFirst.plusMillis(10)));
             String iterator = client.getShardIterator(request -> request.streamName("ready-test").shardId(shardId)
                     .shardIteratorType(ShardIteratorType.AT_TIMESTAMP).timestamp(afterFirst)).shardIterator();
