@@ -15,11 +15,11 @@ import io.sluice.sink.LakeWriter;
 import io.sluice.sink.LogCheckpoints;
 import io.sluice.lake.Lake;
 import io.sluice.lake.StreamWriterCheck;
+import io.sluice.spark.LocalCheckpoint;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -103,7 +103,9 @@ public final class Backfill
             selected = selected.filter(EnvelopeColumns.dataset().isin(request.datasets().toArray()));
         }
         Dataset<Row> labelled = EventDeduplicator.labelBatch(selected).withColumn(SLICE_TIME, time);
-        Dataset<Row> routed = lake.enforcer().route(labelled, lit(Timestamp.from(startedAt))).persist(StorageLevel.MEMORY_AND_DISK());
+        // Materialized as a local checkpoint, not a cache: what is built on it plans against a leaf (LocalCheckpoint).
+        LocalCheckpoint materialized = LocalCheckpoint.of(lake.enforcer().route(labelled, lit(Timestamp.from(startedAt))));
+        Dataset<Row> routed = materialized.rows();
         try {
             List<Slice> slices = plan(routed, request.sliceRecords());
             long total = slices.stream().mapToLong(Slice::records).sum();
@@ -135,7 +137,7 @@ public final class Backfill
                     spark.sparkContext().defaultParallelism(), request.dryRun());
         }
         finally {
-            routed.unpersist();
+            materialized.close();
         }
     }
 

@@ -16,10 +16,10 @@ import io.sluice.sink.ConcurrentCommits;
 import io.sluice.config.ConfigKeys;
 import io.sluice.lake.Lake;
 import io.sluice.lake.StreamWriterCheck;
+import io.sluice.spark.LocalCheckpoint;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -91,7 +91,9 @@ public final class QuarantineReplay
                 col(QuarantineColumns.INGEST_SHARD_ID).as(RawRecordColumns.SHARD_ID),
                 col(QuarantineColumns.INGEST_TIME).as(QUARANTINE_INGEST_TIME));
         Dataset<Row> labelled = EventDeduplicator.labelBatch(new EnvelopeParser(Lake.limits(lake.config())).parse(raw));
-        Dataset<Row> routed = lake.enforcer().route(labelled, lit(Timestamp.from(startedAt))).persist(StorageLevel.MEMORY_AND_DISK());
+        // Materialized as a local checkpoint, not a cache: what is built on it plans against a leaf (LocalCheckpoint).
+        LocalCheckpoint materialized = LocalCheckpoint.of(lake.enforcer().route(labelled, lit(Timestamp.from(startedAt))));
+        Dataset<Row> routed = materialized.rows();
         try {
             long read = routed.count();
             Dataset<Row> passing = routed.filter(ContractEnforcer.passes());
@@ -122,7 +124,7 @@ public final class QuarantineReplay
             return result;
         }
         finally {
-            routed.unpersist();
+            materialized.close();
         }
     }
 

@@ -14,6 +14,7 @@ import io.sluice.sink.LakeWriter;
 import io.sluice.sink.LogCheckpoints;
 import io.sluice.table.BronzeRecords;
 import io.sluice.sink.ShardRange;
+import io.sluice.spark.LocalCheckpoint;
 import io.sluice.table.SluiceTables;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.api.java.UDF0;
@@ -22,8 +23,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.execution.LogicalRDD;
-import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,13 +106,10 @@ public final class MicroBatchProcessor
         LakeWriter writer = new LakeWriter(spark, tables, markers, queryId);
 
         // Spark hands the batch over as a plan of one leaf (its rows), so what is built on it here plans quickly.
-        // Materialized as a local checkpoint, not a cache: the outputs then read a leaf without lineage, so their
-        // plans and task binaries do not carry the routing's thousands of expressions (a cache kept them: 1.5 MB
-        // per task, deserialized by every task of every write), and rows are stored as they are, not re-encoded
-        // into compressed columns.
+        // Materialized as a local checkpoint, not a cache: the outputs then read a leaf without lineage.
         activity.started();
-        Dataset<Row> routed = batch.withColumn(ContractEnforcer.INGEST_TIME, batchConstant(ingestTime))
-                .localCheckpoint(true, StorageLevel.MEMORY_AND_DISK());
+        LocalCheckpoint materialized = LocalCheckpoint.of(batch.withColumn(ContractEnforcer.INGEST_TIME, batchConstant(ingestTime)));
+        Dataset<Row> routed = materialized.rows();
         try {
             long mark = System.nanoTime();
             Statistics statistics = Statistics.of(routed, enforcer.destination());
@@ -168,7 +164,7 @@ public final class MicroBatchProcessor
             listener.accept(report);
         }
         finally {
-            release(routed);
+            materialized.close();
             activity.finished(batchId);
         }
     }
@@ -181,14 +177,6 @@ public final class MicroBatchProcessor
     private static Column batchConstant(Timestamp time)
     {
         return udf((UDF0<Timestamp>) () -> time, DataTypes.TimestampType).asNondeterministic().apply();
-    }
-
-    /** Frees the blocks of a local checkpoint now rather than when the driver's garbage collector finds it unused. */
-    private static void release(Dataset<Row> checkpointed)
-    {
-        if (checkpointed.queryExecution().logical() instanceof LogicalRDD rows) {
-            rows.rdd().unpersist(false);
-        }
     }
 
     private static Column status()

@@ -140,7 +140,7 @@ public final class BackfillBenchmark
     private static Run sluice(SparkSession spark, SluiceConfig config, Path archive, int events)
     {
         Lake lake = Lake.of(config);
-        BackfillRequest request = new BackfillRequest(RANGE, new BackfillSource.JsonLines(archive.toString()), Set.of(), false, events / 4, false);
+        BackfillRequest request = new BackfillRequest(RANGE, new BackfillSource.JsonLines(archive.toString()), Set.of(), false, BackfillRequest.DEFAULT_SLICE_RECORDS, false);
         double[] seconds = new double[2];
         for (int run = 0; run < 2; run++) {
             long start = System.nanoTime();
