@@ -26,6 +26,13 @@ public final class IdempotentDeltaWriter
 {
     /** The session setting Delta writes into a MERGE's commit info (the writer option only applies to appends). */
     private static final String COMMIT_USER_METADATA = "spark.databricks.delta.commitInfo.userMetadata";
+    /**
+     * Delta repartitions a MERGE's output by the table's partition columns before writing it, so that each partition
+     * gets one file; a backfill of a day then writes each (date, type) partition in one task, on one core, however
+     * many the cluster has. Sluice's MERGEs write the output as it comes out of the join, in parallel, a few files per
+     * partition, which {@code sluice maintain} compacts.
+     */
+    private static final String MERGE_REPARTITION_BEFORE_WRITE = "spark.databricks.delta.merge.repartitionBeforeWrite.enabled";
 
     private final SparkSession spark;
     private final CommitMarkers markers;
@@ -134,12 +141,25 @@ public final class IdempotentDeltaWriter
         // A MERGE that lost a commit race to a concurrent writer of the same partitions left nothing behind: run it
         // again on the new snapshot, where it will find the rows the other writer added.
         return retry.run("MERGE into " + table.name(), () -> {
-            Row metrics = DeltaTable.forPath(spark, table.location()).as("t")
-                    .merge(rows.as("s"), condition)
-                    .whenNotMatched().insertAll()
-                    .execute()
-                    .first();
-            return ((Number) metrics.getAs("num_inserted_rows")).longValue();
+            // MERGEs run one at a time, so the session-wide setting belongs to this one (as the commit's metadata does).
+            String repartition = spark.conf().get(MERGE_REPARTITION_BEFORE_WRITE, null);
+            spark.conf().set(MERGE_REPARTITION_BEFORE_WRITE, "false");
+            try {
+                Row metrics = DeltaTable.forPath(spark, table.location()).as("t")
+                        .merge(rows.as("s"), condition)
+                        .whenNotMatched().insertAll()
+                        .execute()
+                        .first();
+                return ((Number) metrics.getAs("num_inserted_rows")).longValue();
+            }
+            finally {
+                if (repartition == null) {
+                    spark.conf().unset(MERGE_REPARTITION_BEFORE_WRITE);
+                }
+                else {
+                    spark.conf().set(MERGE_REPARTITION_BEFORE_WRITE, repartition);
+                }
+            }
         });
     }
 
