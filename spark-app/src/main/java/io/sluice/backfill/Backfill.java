@@ -6,7 +6,6 @@ import io.sluice.config.ConfigKeys;
 import io.sluice.pipeline.DedupStatus;
 import io.sluice.pipeline.EnforcedBatch;
 import io.sluice.pipeline.EnvelopeColumns;
-import io.sluice.pipeline.EnvelopeParser;
 import io.sluice.pipeline.EventDeduplicator;
 import io.sluice.table.RawRecordColumns;
 import io.sluice.sink.BatchReport;
@@ -95,7 +94,7 @@ public final class Backfill
 
         Instant startedAt = clock.instant();
         String runId = RUN_PREFIX + UUID.randomUUID();
-        Dataset<Row> parsed = new EnvelopeParser(Lake.limits(lake.config()))
+        Dataset<Row> parsed = lake.enforcer()
                 .parse(request.source().read(spark, lake.tables(), horizon.lastBatchStartedAt()));
         Column time = coalesce(col(EnvelopeColumns.EVENT_TIME), col(RawRecordColumns.APPROXIMATE_ARRIVAL_TIMESTAMP));
         Dataset<Row> selected = parsed.filter(request.range().contains(time).or(time.isNull()));

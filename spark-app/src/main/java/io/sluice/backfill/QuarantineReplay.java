@@ -4,7 +4,6 @@ import io.delta.tables.DeltaTable;
 import io.sluice.pipeline.ContractEnforcer;
 import io.sluice.pipeline.DedupStatus;
 import io.sluice.pipeline.EnforcedBatch;
-import io.sluice.pipeline.EnvelopeParser;
 import io.sluice.pipeline.EventDeduplicator;
 import io.sluice.table.QuarantineColumns;
 import io.sluice.table.RawRecordColumns;
@@ -90,7 +89,7 @@ public final class QuarantineReplay
                 col(QuarantineColumns.INGEST_ARRIVAL_TIME).as(RawRecordColumns.APPROXIMATE_ARRIVAL_TIMESTAMP),
                 col(QuarantineColumns.INGEST_SHARD_ID).as(RawRecordColumns.SHARD_ID),
                 col(QuarantineColumns.INGEST_TIME).as(QUARANTINE_INGEST_TIME));
-        Dataset<Row> labelled = EventDeduplicator.labelBatch(new EnvelopeParser(Lake.limits(lake.config())).parse(raw));
+        Dataset<Row> labelled = EventDeduplicator.labelBatch(lake.enforcer().parse(raw));
         // Materialized as a local checkpoint, not a cache: what is built on it plans against a leaf (LocalCheckpoint).
         LocalCheckpoint materialized = LocalCheckpoint.of(lake.enforcer().route(labelled, lit(Timestamp.from(startedAt))));
         Dataset<Row> routed = materialized.rows();

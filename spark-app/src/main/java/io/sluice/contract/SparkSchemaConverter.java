@@ -45,7 +45,7 @@ public final class SparkSchemaConverter
     {
         return switch (node.type()) {
             case OBJECT -> toStructType(node);
-            // Elements are never null: a null element fails validation (see ContractValidator).
+            // Elements are never null: a null element fails validation (see io.sluice.pipeline.DataRule).
             case ARRAY -> DataTypes.createArrayType(toDataType(node.items().orElseThrow()), false);
             case STRING -> node.isDateTime() ? DataTypes.TimestampType : node.isDate() ? DataTypes.DateType : DataTypes.StringType;
             case INTEGER -> fitsInInt(node) ? DataTypes.IntegerType : DataTypes.LongType;

@@ -8,7 +8,6 @@ import io.sluice.lake.Lake;
 
 import io.sluice.config.ConfigKeys;
 import io.sluice.config.SluiceConfig;
-import io.sluice.pipeline.EnvelopeParser;
 import io.sluice.pipeline.EventDeduplicator;
 import io.sluice.sink.BatchReport;
 import io.sluice.sink.LogCheckpoints;
@@ -82,7 +81,7 @@ public final class StreamingJob
         requireNonNull(raw, "raw is null");
         requireNonNull(listener, "listener is null");
         SluiceConfig config = lake.config();
-        Dataset<Row> enveloped = new EnvelopeParser(Lake.limits(config)).parse(raw);
+        Dataset<Row> enveloped = lake.enforcer().parse(raw);
         EventDeduplicator deduplicator = new EventDeduplicator(config.value(ConfigKeys.STREAM_WATERMARK_DELAY),
                 migration.map(DedupMigration.Plan::lateBeforeMillis).orElse(Long.MIN_VALUE));
         // The initial state only matters to batch 0; once that is committed, leaving it out spares every later batch its scan of silver.

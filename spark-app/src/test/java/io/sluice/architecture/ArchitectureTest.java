@@ -75,6 +75,15 @@ final class ArchitectureTest
     }
 
     @Test
+    void oneCatalystExpression()
+    {
+        check(noClasses().that().doNotHaveFullyQualifiedName("io.sluice.pipeline.ReadRecordExpression")
+                .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark.sql.classic..", "org.apache.spark.sql.catalyst.expressions.codegen..")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("org.apache.spark.sql.catalyst.expressions.Expression")
+                .because("Catalyst's expression API is internal to Spark; io.sluice.pipeline.ReadRecordExpression is the one place that extends it"));
+    }
+
+    @Test
     void packagesHaveNoCycles()
     {
         check(slices().matching("io.sluice.(*)..").should().beFreeOfCycles());

@@ -1,7 +1,6 @@
 package io.sluice.benchmark;
 
 import io.sluice.pipeline.EnforcedBatch;
-import io.sluice.pipeline.EnvelopeParser;
 import io.sluice.table.RawRecordColumns;
 import io.sluice.table.SilverColumns;
 import io.sluice.produce.FeedOptions;
@@ -83,7 +82,7 @@ final class SilverFill
             raw.add(RowFactory.create(record.payload(), "tennis-live", record.partitionKey(), Long.toString(49_000_000_000_000_000L + i), arrival,
                     "shardId-%012d".formatted(Math.floorMod(record.partitionKey().hashCode(), 4))));
         }
-        EnforcedBatch batch = lake.enforcer().enforce(new EnvelopeParser(Lake.limits(lake.config())).parse(spark.createDataFrame(raw, RawRecordColumns.SCHEMA)),
+        EnforcedBatch batch = lake.enforcer().enforce(lake.enforcer().parse(spark.createDataFrame(raw, RawRecordColumns.SCHEMA)),
                 arrival.toInstant());
         if (!batch.quarantine().isEmpty()) {
             throw new IllegalStateException("Cannot build fill templates: clean generated events were quarantined");

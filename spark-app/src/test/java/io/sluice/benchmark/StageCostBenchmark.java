@@ -5,7 +5,6 @@ import io.sluice.config.SluiceConfig;
 import io.sluice.lake.Lake;
 import io.sluice.pipeline.ContractEnforcer;
 import io.sluice.pipeline.DedupStatus;
-import io.sluice.pipeline.EnvelopeParser;
 import io.sluice.pipeline.EventDeduplicator;
 import io.sluice.spark.SparkSessions;
 import io.sluice.table.RawRecordColumns;
@@ -91,8 +90,8 @@ public final class StageCostBenchmark
     {
         SluiceConfig config = lake.config();
         PipelineInput input = PipelineInput.faultMix(spark, 1, batchSize, batches, work.resolve("input").toString());
-        EnvelopeParser parser = new EnvelopeParser(Lake.limits(config));
         ContractEnforcer enforcer = lake.enforcer();
+        ContractEnforcer parser = enforcer;
         EventDeduplicator deduplicator = new EventDeduplicator(config.value(ConfigKeys.STREAM_WATERMARK_DELAY));
         // As StreamingJob routes: a null ingest time, which the micro-batch sets.
         Column ingestTime = lit(null).cast(DataTypes.TimestampType);

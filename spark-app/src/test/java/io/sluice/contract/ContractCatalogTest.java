@@ -2,8 +2,6 @@ package io.sluice.contract;
 
 import io.sluice.pipeline.ContractEnforcer;
 import io.sluice.pipeline.EnforcedBatch;
-import io.sluice.pipeline.EnforcementLimits;
-import io.sluice.pipeline.EnvelopeParser;
 import io.sluice.table.QuarantineColumns;
 import io.sluice.table.RawRecordColumns;
 import io.sluice.table.SilverColumns;
@@ -72,7 +70,7 @@ class ContractCatalogTest
             }
         }
         Dataset<Row> raw = spark.createDataFrame(rows, RawRecordColumns.SCHEMA);
-        EnforcedBatch batch = new ContractEnforcer(registry).enforce(new EnvelopeParser(EnforcementLimits.defaults()).parse(raw), Instant.EPOCH);
+        EnforcedBatch batch = enforce(new ContractEnforcer(registry), raw);
 
         assertThat(batch.quarantine().select(QuarantineColumns.INGEST_PARTITION_KEY, QuarantineColumns.REASONS).collectAsList())
                 .as("quarantined examples").isEmpty();
@@ -84,5 +82,10 @@ class ContractCatalogTest
             expected.add(i + " " + expectedTables.get(i));
         }
         assertThat(landed).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    private static EnforcedBatch enforce(ContractEnforcer enforcer, Dataset<Row> raw)
+    {
+        return enforcer.enforce(enforcer.parse(raw), Instant.EPOCH);
     }
 }

@@ -34,7 +34,7 @@ import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
 
 /**
- * Validation cost: records/s of (a) a bare from_json + Delta append against (b) EnvelopeParser + ContractEnforcer +
+ * Validation cost: records/s of (a) a bare from_json + Delta append against (b) ContractEnforcer +
  * Delta append of every output, on generated ~500-byte valid serve events held in memory. See docs/contracts.md.
  *
  * <p>Arguments: [records (default 500000)] [rounds (default 3)] [contracts dir (default ../contracts)].
@@ -130,7 +130,7 @@ public final class EnforcementBenchmark
     private static void enforced(Dataset<Row> raw, ContractRegistry registry, Path root)
     {
         ContractEnforcer enforcer = new ContractEnforcer(registry);
-        Dataset<Row> routed = enforcer.route(new EnvelopeParser(EnforcementLimits.defaults()).parse(raw), lit(Instant.now()))
+        Dataset<Row> routed = enforcer.route(enforcer.parse(raw), lit(Instant.now()))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         try {
             EnforcedBatch batch = enforcer.split(routed);
@@ -150,7 +150,7 @@ public final class EnforcementBenchmark
     private static void enforcedSinglePass(Dataset<Row> raw, ContractRegistry registry, Path root)
     {
         ContractEnforcer enforcer = new ContractEnforcer(registry);
-        EnforcedBatch batch = enforcer.enforce(new EnvelopeParser(EnforcementLimits.defaults()).parse(raw));
+        EnforcedBatch batch = enforcer.enforce(enforcer.parse(raw));
         batch.silver().get("tennis_serves").write().format("delta").mode("append")
                 .partitionBy(SilverColumns.PARTITION_COLUMNS.toArray(String[]::new)).save(root.resolve("tennis_serves").toString());
     }

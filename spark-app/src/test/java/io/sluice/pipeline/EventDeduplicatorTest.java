@@ -1,5 +1,6 @@
 package io.sluice.pipeline;
 
+import io.sluice.contract.Contracts;
 import io.sluice.table.RawRecordColumns;
 import io.sluice.testing.ExtensionContextResolver;
 import io.sluice.testing.SharedSpark;
@@ -65,7 +66,7 @@ final class EventDeduplicatorTest
         String late = "0f8e1c7a-1111-4a8b-9c3d-000000000003";
         String upper = a.toUpperCase(java.util.Locale.ROOT);
         Input input = new Input(spark, work.resolve("input"));
-        Run run = Run.start(spark, new EventDeduplicator(DELAY).label(new EnvelopeParser(EnforcementLimits.defaults()).parse(input.stream())), work);
+        Run run = Run.start(spark, new EventDeduplicator(DELAY).label(new ContractEnforcer(Contracts.registry()).parse(input.stream())), work);
         try {
             // Batch 0: two copies of a (the earlier arrival counts, whatever the order they are read in), the same UUID
             // in upper case (another id to silver and to the late MERGE, so another id here), and a record without an id.
@@ -103,7 +104,7 @@ final class EventDeduplicatorTest
         String b = "0f8e1c7a-1111-4a8b-9c3d-000000000002";
         byte[] intactA = event(a, T0);
         byte[] intactB = event(b, T0);
-        EnvelopeParser parser = new EnvelopeParser(EnforcementLimits.defaults());
+        ContractEnforcer parser = new ContractEnforcer(Contracts.registry());
         Input input = new Input(spark, work.resolve("input"));
         Run run = Run.start(spark, new EventDeduplicator(DELAY).label(parser.parse(input.stream())), work);
         try {
@@ -134,7 +135,7 @@ final class EventDeduplicatorTest
             throws Exception
     {
         Input input = new Input(spark, work.resolve("input"));
-        Run run = Run.start(spark, new EventDeduplicator(DELAY).label(new EnvelopeParser(EnforcementLimits.defaults()).parse(input.stream())), work);
+        Run run = Run.start(spark, new EventDeduplicator(DELAY).label(new ContractEnforcer(Contracts.registry()).parse(input.stream())), work);
         SparkPlan operator;
         long droppedByWatermark;
         try {
@@ -170,7 +171,7 @@ final class EventDeduplicatorTest
                 new org.apache.spark.sql.types.StructType().add("event_id", "string").add("event_time", "timestamp"));
         Input input = new Input(spark, work.resolve("input"));
         Run run = Run.start(spark, new EventDeduplicator(DELAY, floor.toEpochMilli())
-                .label(new EnvelopeParser(EnforcementLimits.defaults()).parse(input.stream()), Optional.of(EventDeduplicator.seedState(written))), work);
+                .label(new ContractEnforcer(Contracts.registry()).parse(input.stream()), Optional.of(EventDeduplicator.seedState(written))), work);
         try {
             run.add(input, record("seeded", 1, event(seeded, T0.plus(Duration.ofMinutes(30)))), record("old", 1, event(old, T0)),
                     record("fresh", 1, event(fresh, T0.plus(Duration.ofMinutes(6)))));
@@ -189,7 +190,7 @@ final class EventDeduplicatorTest
         input.write(record("first", 1, event("0f8e1c7a-4444-4a8b-9c3d-000000000001", T0)));
         input.write(record("again", 2, event("0f8e1c7a-4444-4a8b-9c3d-000000000001", T0)));
         List<Row> out = new CopyOnWriteArrayList<>();
-        StreamingQuery query = new EventDeduplicator(DELAY).label(new EnvelopeParser(EnforcementLimits.defaults()).parse(input.stream()))
+        StreamingQuery query = new EventDeduplicator(DELAY).label(new ContractEnforcer(Contracts.registry()).parse(input.stream()))
                 .select(col(RawRecordColumns.STREAM_NAME), col(EventDeduplicator.STATUS_COLUMN))
                 .writeStream()
                 .option("checkpointLocation", work.resolve("query").toString())

@@ -80,6 +80,15 @@ final class Events
         return event;
     }
 
+    /** The same event with {@code data} written before every envelope attribute, as some producers order it. */
+    static ObjectNode dataFirst(ObjectNode event)
+    {
+        ObjectNode reordered = MAPPER.createObjectNode();
+        reordered.set("data", event.get("data"));
+        reordered.setAll(event);
+        return reordered;
+    }
+
     static ObjectNode data(ObjectNode event)
     {
         return (ObjectNode) event.get("data");

@@ -5,7 +5,6 @@ import io.sluice.config.SluiceConfig;
 import io.sluice.lake.Lake;
 import io.sluice.pipeline.DedupStatus;
 import io.sluice.pipeline.EnvelopeColumns;
-import io.sluice.pipeline.EnvelopeParser;
 import io.sluice.pipeline.EventDeduplicator;
 import io.sluice.sink.BatchReport;
 import io.sluice.sink.LogCheckpoints;
@@ -60,7 +59,7 @@ final class LegacyStreamingJob
     {
         SluiceConfig config = lake.config();
         lake.createOrEvolveTables(spark);
-        Dataset<Row> enveloped = new EnvelopeParser(Lake.limits(config)).parse(KinesisSource.readStream(spark, config));
+        Dataset<Row> enveloped = lake.enforcer().parse(KinesisSource.readStream(spark, config));
         Dataset<Row> labelled = label(enveloped, config.value(ConfigKeys.STREAM_WATERMARK_DELAY));
         Dataset<Row> routed = lake.enforcer().route(labelled, lit(null).cast(DataTypes.TimestampType));
         String queryName = config.value(ConfigKeys.STREAM_QUERY_NAME);

@@ -1,5 +1,6 @@
 package io.sluice.pipeline;
 
+import io.sluice.contract.Contracts;
 import io.sluice.table.RawRecordColumns;
 
 import io.sluice.testing.ExtensionContextResolver;
@@ -23,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The parser's promise to the dedup stage: event_id and event_time are typed, top-level, and null when unusable. */
 @ExtendWith(ExtensionContextResolver.class)
-class EnforcementEnvelopeParserTest
+class EnforcementParseTest
 {
     private static SparkSession spark;
 
@@ -36,7 +37,7 @@ class EnforcementEnvelopeParserTest
     @Test
     void exposesEventIdAndTimeForDedup()
     {
-        List<Row> rows = new EnvelopeParser(EnforcementLimits.defaults()).parse(Events.raw(spark, List.of(
+        List<Row> rows = new ContractEnforcer(Contracts.registry()).parse(Events.raw(spark, List.of(
                         bytes(with(serve(1), e -> e.put("id", "1B4E28BA-2FA1-41D2-883F-0016D3CCA427"))),
                         bytes(with(serve(1), e -> e.put("time", "2026-06-29T15:05:12.5+02:00"))),
                         bytes(with(serve(1), e -> e.put("id", "not-a-uuid").put("time", "yesterday"))),
@@ -50,17 +51,15 @@ class EnforcementEnvelopeParserTest
                 .containsExactly("1B4E28BA-2FA1-41D2-883F-0016D3CCA427", defaultId, null, null, null);
         assertThat(rows).extracting(row -> instant(row.getAs(EnvelopeColumns.EVENT_TIME))).containsExactly(
                 Instant.parse("2026-06-29T13:05:12.345Z"), Instant.parse("2026-06-29T13:05:12.500Z"), null, null, null);
-        assertThat(rows).extracting(row -> row.getAs(EnvelopeColumns.PAYLOAD_ERROR) == null)
-                .containsExactly(true, true, true, true, false);
     }
 
     @Test
     void keepsTheRawColumnsAndAddsTheParsedOnes()
     {
-        var parsed = new EnvelopeParser(EnforcementLimits.defaults()).parse(Events.raw(spark, List.of(bytes(serve(1)))));
+        var parsed = new ContractEnforcer(Contracts.registry()).parse(Events.raw(spark, List.of(bytes(serve(1)))));
 
         assertThat(parsed.columns()).startsWith(RawRecordColumns.SCHEMA.fieldNames())
-                .contains(EnvelopeColumns.EVENT_ID, EnvelopeColumns.EVENT_TIME, EnvelopeColumns.ENVELOPE, EnvelopeColumns.PAYLOAD_ERROR);
+                .contains(EnvelopeColumns.EVENT_ID, EnvelopeColumns.EVENT_TIME, EnvelopeColumns.RECORD);
         assertThat(parsed.schema().apply(EnvelopeColumns.EVENT_ID).dataType().typeName()).isEqualTo("string");
         assertThat(parsed.schema().apply(EnvelopeColumns.EVENT_TIME).dataType().typeName()).isEqualTo("timestamp");
     }
