@@ -202,7 +202,8 @@ final class RecordReader
             return Reading.reason("$", QuarantineReason.OVERSIZED,
                     "Invalid payload: " + payload.length + " bytes exceed the limit of " + maxRecordBytes);
         }
-        if (!UTF8String.fromBytes(payload).isValid()) {
+        // ASCII is valid UTF-8: only a payload with a byte above 0x7F is checked further.
+        if (!isAscii(payload) && !UTF8String.fromBytes(payload).isValid()) {
             return Reading.reason("$", QuarantineReason.INVALID_UTF8, "Invalid payload: not valid UTF-8");
         }
         return null;
@@ -483,6 +484,16 @@ final class RecordReader
             boolean hyphen = i == 8 || i == 13 || i == 18 || i == 23;
             boolean hex = c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
             if (hyphen ? c != '-' : !hex) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isAscii(byte[] payload)
+    {
+        for (byte b : payload) {
+            if (b < 0) {
                 return false;
             }
         }
