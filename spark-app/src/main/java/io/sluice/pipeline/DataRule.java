@@ -238,14 +238,14 @@ final class DataRule
             if (micros == null) {
                 reading.add(at, QuarantineReason.FORMAT, "Invalid " + at + ": " + Reading.quoted(text) + " is not an RFC 3339 date-time");
             }
-            return micros == null ? Long.valueOf(0) : micros;
+            return micros;
         }
         if (date) {
             Integer days = Rfc3339.dateDays(text);
             if (days == null) {
                 reading.add(at, QuarantineReason.FORMAT, "Invalid " + at + ": " + Reading.quoted(text) + " is not an RFC 3339 full-date");
             }
-            return days == null ? Integer.valueOf(0) : days;
+            return days;
         }
         return UTF8String.fromString(text);
     }

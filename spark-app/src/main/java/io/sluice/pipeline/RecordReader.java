@@ -349,9 +349,11 @@ final class RecordReader
             return;
         }
         Deque<Reading.MemberNames> open = new ArrayDeque<>();
+        // Stands in for the names of an open array, which has none (a deque holds no null).
+        Reading.MemberNames noNames = new Reading.MemberNames();
         int level = depth;
         reading.opened(level);
-        open.push(token == JsonToken.START_OBJECT ? new Reading.MemberNames() : NO_NAMES);
+        open.push(token == JsonToken.START_OBJECT ? new Reading.MemberNames() : noNames);
         while (!open.isEmpty()) {
             token = parser.nextToken();
             if (token == null) {
@@ -362,7 +364,7 @@ final class RecordReader
                 case START_OBJECT, START_ARRAY -> {
                     level++;
                     reading.opened(level);
-                    open.push(token == JsonToken.START_OBJECT ? new Reading.MemberNames() : NO_NAMES);
+                    open.push(token == JsonToken.START_OBJECT ? new Reading.MemberNames() : noNames);
                 }
                 case END_OBJECT, END_ARRAY -> {
                     level--;
@@ -375,9 +377,6 @@ final class RecordReader
             }
         }
     }
-
-    /** Stands in for the names of an array, which has none. */
-    private static final Reading.MemberNames NO_NAMES = new Reading.MemberNames();
 
     private List<InternalRow> envelopeReasons(Envelope envelope, String id, Long time)
     {
