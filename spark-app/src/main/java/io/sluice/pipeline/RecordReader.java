@@ -29,7 +29,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Matcher;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import static java.util.Objects.requireNonNull;
 
@@ -61,8 +64,9 @@ final class RecordReader
     /** The envelope attributes read, in the order of the record's first fields. */
     static final List<String> ATTRIBUTES = List.of(EnvelopeColumns.SPECVERSION, EnvelopeColumns.ID, EnvelopeColumns.SOURCE, EnvelopeColumns.TYPE,
             EnvelopeColumns.TIME, EnvelopeColumns.DATASCHEMA, EnvelopeColumns.SUBJECT, EnvelopeColumns.DATACONTENTTYPE);
-    private static final Map<String, Integer> ATTRIBUTE_INDEX = Map.of(EnvelopeColumns.SPECVERSION, 0, EnvelopeColumns.ID, 1, EnvelopeColumns.SOURCE, 2,
-            EnvelopeColumns.TYPE, 3, EnvelopeColumns.TIME, 4, EnvelopeColumns.DATASCHEMA, 5, EnvelopeColumns.SUBJECT, 6, EnvelopeColumns.DATACONTENTTYPE, 7);
+    /** Each attribute's position in {@link #ATTRIBUTES}, for the lookup of every member name of the envelope. */
+    private static final Map<String, Integer> ATTRIBUTE_INDEX = IntStream.range(0, ATTRIBUTES.size()).boxed()
+            .collect(Collectors.toUnmodifiableMap(ATTRIBUTES::get, Function.identity()));
     private static final List<String> REQUIRED = List.of(EnvelopeColumns.SPECVERSION, EnvelopeColumns.ID, EnvelopeColumns.SOURCE, EnvelopeColumns.TYPE,
             EnvelopeColumns.TIME, EnvelopeColumns.DATASCHEMA);
     private static final int SPECVERSION = 0;
