@@ -61,7 +61,9 @@ public final class PipelineBenchmark
             batchSizes = List.copyOf(requireNonNull(batchSizes, "batchSizes is null"));
             only = List.copyOf(requireNonNull(only, "only is null"));
             if (rounds < 1 || batches < 3 || tinyBatches < 3 || cores < 1 || batchSizes.isEmpty()) {
-                throw new IllegalArgumentException("Invalid options: %s (at least 1 round, 3 batches, 3 tiny batches, 1 core, 1 batch size)".formatted(this));
+                // Not "this": a compact constructor's fields are assigned only after its body.
+                throw new IllegalArgumentException(("Invalid options: %d rounds, %d batches, %d tiny batches, %d cores, batch sizes %s "
+                        + "(at least 1 round, 3 batches, 3 tiny batches, 1 core, 1 batch size)").formatted(rounds, batches, tinyBatches, cores, batchSizes));
             }
         }
 
