@@ -164,15 +164,23 @@ public final class ContractEnforcer
         return size(col(REASONS)).equalTo(0);
     }
 
+    /** True on a routed row that {@link #split} sends to {@code table}'s silver rows. */
+    public Column routesTo(String table)
+    {
+        List<Integer> indexes = indexesOf(table);
+        if (indexes.isEmpty()) {
+            throw new IllegalArgumentException("No contract writes to table " + table + " (tables: " + tables() + ")");
+        }
+        return passes().and(col(CONTRACT_INDEX).isin(indexes.toArray()));
+    }
+
     public EnforcedBatch split(Dataset<Row> routed)
     {
-        Column valid = passes();
         Map<String, Dataset<Row>> silver = new LinkedHashMap<>();
         for (String table : tables()) {
-            List<Integer> indexes = indexesOf(table);
-            silver.put(table, routed.filter(valid.and(col(CONTRACT_INDEX).isin(indexes.toArray()))).select(silverColumns(table, indexes)));
+            silver.put(table, routed.filter(routesTo(table)).select(silverColumns(table, indexesOf(table))));
         }
-        return new EnforcedBatch(silver, routed.filter(not(valid)).select(quarantineColumns()));
+        return new EnforcedBatch(silver, routed.filter(not(passes())).select(quarantineColumns()));
     }
 
     private Column[] silverColumns(String table, List<Integer> indexes)

@@ -4,10 +4,8 @@ import io.sluice.config.LatePolicy;
 import io.sluice.pipeline.ContractEnforcer;
 import io.sluice.pipeline.DedupStatus;
 import io.sluice.pipeline.EnforcedBatch;
-import io.sluice.pipeline.EnvelopeColumns;
 import io.sluice.pipeline.EventDeduplicator;
 import io.sluice.pipeline.LateEvents;
-import io.sluice.table.RawRecordColumns;
 import io.sluice.sink.BatchReport;
 import io.sluice.sink.CommitMarkers;
 import io.sluice.sink.LakeWriter;
@@ -30,24 +28,20 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.length;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.udf;
 
 /**
@@ -64,6 +58,8 @@ public final class MicroBatchProcessor
     private static final Logger log = LoggerFactory.getLogger(MicroBatchProcessor.class);
     /** Spark sets this local property on the thread that runs a streaming query's batches; it survives restarts. */
     private static final String QUERY_ID_PROPERTY = "sql.streaming.queryId";
+    /** Rows above which a batch's writes get a second task, and so on, up to the batch's partitions. */
+    private static final long ROWS_PER_WRITE_TASK = 20_000;
 
     private final transient ContractEnforcer enforcer;
     private final transient SluiceTables tables;
@@ -108,20 +104,24 @@ public final class MicroBatchProcessor
         // Spark hands the batch over as a plan of one leaf (its rows), so what is built on it here plans quickly.
         // Materialized as a local checkpoint, not a cache: the outputs then read a leaf without lineage.
         activity.started();
-        LocalCheckpoint materialized = LocalCheckpoint.of(batch.withColumn(ContractEnforcer.INGEST_TIME, batchConstant(ingestTime)));
-        Dataset<Row> routed = materialized.rows();
+        BatchCounter counter = new BatchCounter(enforcer);
+        LocalCheckpoint materialized = LocalCheckpoint.of(batch.withColumn(ContractEnforcer.INGEST_TIME, batchConstant(ingestTime)), counter.aggregates());
+        // Threads made here inherit the batch's Spark local properties (job group, query id), so a stop cancels their jobs.
+        ExecutorService beside = Executors.newSingleThreadExecutor();
+        Future<List<ShardRange>> shardRanges = CompletableFuture.completedFuture(List.of());
         try {
-            long mark = System.nanoTime();
-            Statistics statistics = Statistics.of(routed, enforcer.destination());
-            log.debug("batch {}: routed and counted in {} ms", batchId, (System.nanoTime() - mark) / 1_000_000);
-            if (statistics.read() == 0) {
+            BatchCounter.Counts counts = counter.read(materialized.aggregates());
+            if (counts.read() == 0) {
                 activity.noData();
                 return;
             }
             activity.writing();
-            mark = System.nanoTime();
+            Dataset<Row> routed = fewerPartitions(materialized, counts.read());
+            // Only the audit row needs them: counted beside the writes, off the path to silver.
+            shardRanges = beside.submit(() -> ShardRanges.of(routed));
+            long mark = System.nanoTime();
             EnforcedBatch onTime = enforcer.split(routed.filter(status().isin(DedupStatus.NEW.name(), DedupStatus.UNKEYED.name())));
-            long late = statistics.countOf(DedupStatus.LATE);
+            long late = counts.countOf(DedupStatus.LATE);
             Optional<EnforcedBatch> lateBatch = Optional.empty();
             Dataset<Row> quarantine = onTime.quarantine();
             if (late > 0) {
@@ -133,11 +133,11 @@ public final class MicroBatchProcessor
             // Only tables that receive rows are written: an empty append is still a Delta commit, log and all.
             Map<String, Dataset<Row>> silver = new TreeMap<>();
             onTime.silver().forEach((table, rows) -> {
-                if (statistics.onTimeRowsFor(table) > 0) {
+                if (counts.onTimeRowsFor(table) > 0) {
                     silver.put(table, rows);
                 }
             });
-            boolean anyQuarantined = statistics.quarantineCandidates() > 0 || (late > 0 && latePolicy == LatePolicy.QUARANTINE);
+            boolean anyQuarantined = counts.quarantineCandidates() > 0 || (late > 0 && latePolicy == LatePolicy.QUARANTINE);
             LakeWriter.Written appended = writer.append(batchId, new LakeWriter.Appends(
                     Optional.of(BronzeRecords.fromRaw(routed, col(ContractEnforcer.INGEST_TIME))),
                     silver,
@@ -147,7 +147,7 @@ public final class MicroBatchProcessor
             Map<String, Long> silverRows = new TreeMap<>();
             onTime.silver().keySet().forEach(table -> silverRows.put(table, appended.silverRows().getOrDefault(table, 0L)));
             boolean replayed = appended.alreadyCommitted();
-            long duplicates = statistics.countOf(DedupStatus.DUPLICATE);
+            long duplicates = counts.countOf(DedupStatus.DUPLICATE);
             if (lateBatch.isPresent()) {
                 LakeWriter.Inserted inserted = writer.insertMissing("late", batchId, lateBatch.get().silver());
                 inserted.silverRows().forEach((table, rows) -> silverRows.merge(table, rows, Long::sum));
@@ -155,8 +155,8 @@ public final class MicroBatchProcessor
                 replayed |= inserted.alreadyCommitted();
             }
 
-            BatchReport report = new BatchReport(batchId, statistics.read(), silverRows, duplicates, late, appended.quarantineRows(),
-                    statistics.shardRanges(), statistics.maxArrivalTime(), statistics.maxEventTime(), startedAt,
+            BatchReport report = new BatchReport(batchId, counts.read(), silverRows, duplicates, late, appended.quarantineRows(),
+                    await(shardRanges), counts.maxArrivalTime(), counts.maxEventTime(), startedAt,
                     Duration.between(startedAt, clock.instant()), replayed);
             writer.writeAudit(batchId, report);
             // Beside the next batch, one table at a time, rather than inside this batch's commits, all at once.
@@ -164,8 +164,52 @@ public final class MicroBatchProcessor
             listener.accept(report);
         }
         finally {
+            beside.shutdown();
+            // A failed write leaves the count running: it reads the blocks that close() frees.
+            awaitQuietly(shardRanges);
             materialized.close();
             activity.finished(batchId);
+        }
+    }
+
+    /**
+     * The batch's rows in as many partitions as its size needs, at most as many as it has: each partition is a write
+     * task per table (a task costs about 15 ms before its first row, deserializing the Hadoop configuration) and a
+     * file in each table partition it has rows for, so a small batch written in two tasks doubled both for nothing.
+     */
+    private static Dataset<Row> fewerPartitions(LocalCheckpoint batch, long records)
+    {
+        long needed = Math.max(1, (records + ROWS_PER_WRITE_TASK - 1) / ROWS_PER_WRITE_TASK);
+        return needed < batch.partitions() ? batch.rows().coalesce((int) needed) : batch.rows();
+    }
+
+    private static <T> T await(Future<T> future)
+    {
+        try {
+            return future.get();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while counting the batch's records per shard", e);
+        }
+        catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException("Cannot count the batch's records per shard: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    private static void awaitQuietly(Future<?> future)
+    {
+        try {
+            future.get();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        catch (ExecutionException | CancellationException e) {
+            // Reported by await() on the path that needed the value, or superseded by the failure being thrown.
         }
     }
 
@@ -182,102 +226,5 @@ public final class MicroBatchProcessor
     private static Column status()
     {
         return col(EventDeduplicator.STATUS_COLUMN);
-    }
-
-    /**
-     * Counts per dedup status, per shard and per output, from one aggregation over the batch.
-     *
-     * @param onTimeSilver rows of on-time (new or unkeyed) records that pass their contract, by silver table
-     * @param quarantineCandidates rows of records other than duplicates that fail their contract
-     */
-    private record Statistics(Map<DedupStatus, Long> byStatus, List<ShardRange> shardRanges, Optional<Instant> maxArrivalTime,
-            Optional<Instant> maxEventTime, Map<String, Long> onTimeSilver, long quarantineCandidates)
-    {
-        static Statistics of(Dataset<Row> routed, Column destination)
-        {
-            // Sequence numbers are decimal strings of up to 56 digits (more with a sub-record suffix): among strings of
-            // one length, string order is numeric order. Grouping by length as well lets min and max read the values
-            // as they are (padding each to one width cost an allocation and a copy per record); the ranges of a
-            // shard's lengths are merged below, by length first.
-            Column sequence = col(RawRecordColumns.SEQUENCE_NUMBER);
-            List<Row> rows = routed
-                    .groupBy(coalesce(col(RawRecordColumns.SHARD_ID), lit("")).as("shard"), status().as("status"), destination.as("destination"),
-                            length(sequence).as("sequence_length"))
-                    .agg(count(lit(1)).as("records"),
-                            min(sequence).as("first"),
-                            max(sequence).as("last"),
-                            max(col(RawRecordColumns.APPROXIMATE_ARRIVAL_TIMESTAMP)).as("max_arrival"),
-                            max(col(EnvelopeColumns.EVENT_TIME)).as("max_event_time"))
-                    .drop("sequence_length")
-                    .collectAsList();
-            Map<DedupStatus, Long> byStatus = new EnumMap<>(DedupStatus.class);
-            Map<String, ShardRange> ranges = new LinkedHashMap<>();
-            Timestamp maxArrival = null;
-            Timestamp maxEvent = null;
-            Map<String, Long> onTimeSilver = new TreeMap<>();
-            long quarantineCandidates = 0;
-            for (Row row : rows) {
-                long records = row.getLong(3);
-                DedupStatus status = DedupStatus.valueOf(row.getString(1));
-                byStatus.merge(status, records, Long::sum);
-                if (row.isNullAt(2)) {
-                    quarantineCandidates += status == DedupStatus.DUPLICATE ? 0 : records;
-                }
-                else if (status == DedupStatus.NEW || status == DedupStatus.UNKEYED) {
-                    onTimeSilver.merge(row.getString(2), records, Long::sum);
-                }
-                String shard = row.getString(0);
-                String first = Objects.requireNonNullElse(row.getString(4), "");
-                String last = Objects.requireNonNullElse(row.getString(5), "");
-                ranges.merge(shard, new ShardRange(shard, first, last, records), (left, right) -> new ShardRange(shard,
-                        lower(left.firstSequenceNumber(), right.firstSequenceNumber()),
-                        higher(left.lastSequenceNumber(), right.lastSequenceNumber()),
-                        left.records() + right.records()));
-                maxArrival = later(maxArrival, row.getTimestamp(6));
-                maxEvent = later(maxEvent, row.getTimestamp(7));
-            }
-            return new Statistics(byStatus, new ArrayList<>(ranges.values()),
-                    Optional.ofNullable(maxArrival).map(Timestamp::toInstant), Optional.ofNullable(maxEvent).map(Timestamp::toInstant),
-                    onTimeSilver, quarantineCandidates);
-        }
-
-        long onTimeRowsFor(String table)
-        {
-            return onTimeSilver.getOrDefault(table, 0L);
-        }
-
-        long countOf(DedupStatus status)
-        {
-            return byStatus.getOrDefault(status, 0L);
-        }
-
-        long read()
-        {
-            return byStatus.values().stream().mapToLong(Long::longValue).sum();
-        }
-
-        private static String lower(String left, String right)
-        {
-            return compareSequence(left, right) <= 0 ? left : right;
-        }
-
-        private static String higher(String left, String right)
-        {
-            return compareSequence(left, right) >= 0 ? left : right;
-        }
-
-        private static int compareSequence(String left, String right)
-        {
-            int byLength = Integer.compare(left.length(), right.length());
-            return byLength != 0 ? byLength : left.compareTo(right);
-        }
-
-        private static Timestamp later(Timestamp current, Timestamp candidate)
-        {
-            if (candidate == null) {
-                return current;
-            }
-            return current == null || candidate.after(current) ? candidate : current;
-        }
     }
 }

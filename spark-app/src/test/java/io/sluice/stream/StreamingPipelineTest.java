@@ -12,6 +12,7 @@ import io.sluice.produce.RecordKind;
 import io.sluice.produce.TennisFeed;
 import io.sluice.sink.BatchReport;
 import io.sluice.source.kinesis.KinesisClients;
+import io.sluice.table.TableSpec;
 import io.sluice.testing.ExtensionContextResolver;
 import io.sluice.testing.SharedSpark;
 import io.sluice.testing.TestLakes;
@@ -35,6 +36,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.input_file_name;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -126,6 +129,18 @@ final class StreamingPipelineTest
             ProducedRecord record = invalidByPayload.get(new String((byte[]) row.get(0), java.nio.charset.StandardCharsets.ISO_8859_1));
             assertThat(record).as("quarantined payload was sent as invalid").isNotNull();
             assertThat(row.<String>getList(1)).as(record.kind().name()).contains(expectedRule.get(record.kind().name()));
+        }
+
+        // Batches of a few thousand records are written in one task: one file per table partition and commit, not one
+        // per partition of the batch (small files are what slows Athena down).
+        for (TableSpec table : sluiceLake.tables().silver().values()) {
+            List<Row> split = spark.read().json(table.location() + "/_delta_log/*.json")
+                    .where(col("add").isNotNull())
+                    .groupBy(input_file_name(), col("add.partitionValues"))
+                    .count()
+                    .where(col("count").gt(1))
+                    .collectAsList();
+            assertThat(split).as("commits of " + table.name() + " with more than one file in a partition").isEmpty();
         }
 
         assertThat(spark.sql("SELECT count(*) FROM raw_events").first().getLong(0)).isEqualTo(sent.size());
