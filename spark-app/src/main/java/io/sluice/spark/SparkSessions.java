@@ -125,6 +125,10 @@ public final class SparkSessions
                 // With row tracking, RocksDB reads every key before writing it, only to keep numRowsTotal: dedup writes two
                 // timer entries per new id, and nothing in Sluice reads that count (its state is timers, counted apart).
                 .config("spark.sql.streaming.stateStore.rocksdb.trackTotalNumberOfRows", "false")
+                // Avro instead of UnsafeRow for transformWithState's keys and values: an id's two timer entries take about
+                // 125 bytes of RocksDB memory instead of 210 (docs/benchmarks.md). Spark records the format in a checkpoint's
+                // offsets log when the checkpoint starts, so a checkpoint begun with UnsafeRow keeps it.
+                .config("spark.sql.streaming.stateStore.encodingFormat", "avro")
                 .config("spark.databricks.delta.properties.defaults.enableDeletionVectors", "false");
         for (Map.Entry<String, String> setting : ENGINE_SETTINGS.entrySet()) {
             builder = builder.config(setting.getKey(), setting.getValue());

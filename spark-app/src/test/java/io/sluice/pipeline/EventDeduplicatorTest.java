@@ -182,6 +182,45 @@ final class EventDeduplicatorTest
         assertThat(run.labels()).isEqualTo(new TreeMap<>(Map.of("seeded", "DUPLICATE", "old", "LATE", "fresh", "NEW")));
     }
 
+    /**
+     * A checkpoint begun when state was encoded as UnsafeRow (Sluice before Avro was its default) still finds its ids:
+     * Spark fixes the format in the checkpoint when it starts. Read with the other encoding, a's key would not be found
+     * and its copy would come out NEW.
+     */
+    @Test
+    void checkpointBegunWithUnsafeRowStateKeepsItsIds(@TempDir Path work)
+            throws Exception
+    {
+        String encoding = "spark.sql.streaming.stateStore.encodingFormat";
+        String a = "0f8e1c7a-5555-4a8b-9c3d-000000000001";
+        String b = "0f8e1c7a-5555-4a8b-9c3d-000000000002";
+        assertThat(spark.conf().get(encoding)).isEqualTo("avro");
+        Input input = new Input(spark, work.resolve("input"));
+        spark.conf().set(encoding, "unsaferow");
+        Run before;
+        try {
+            before = Run.start(spark, new EventDeduplicator(DELAY).label(new ContractEnforcer(Contracts.registry()).parse(input.stream())), work);
+            try {
+                before.add(input, record("first", 1, event(a, T0)));
+            }
+            finally {
+                before.query().stop();
+            }
+        }
+        finally {
+            spark.conf().set(encoding, "avro");
+        }
+        Run after = Run.start(spark, new EventDeduplicator(DELAY).label(new ContractEnforcer(Contracts.registry()).parse(input.stream())), work);
+        try {
+            after.add(input, record("again", 2, event(a, T0)), record("other", 2, event(b, T0)));
+        }
+        finally {
+            after.query().stop();
+        }
+        assertThat(before.labels()).isEqualTo(Map.of("first", "NEW"));
+        assertThat(after.labels()).isEqualTo(Map.of("again", "DUPLICATE", "other", "NEW"));
+    }
+
     @Test
     void availableNowFinishes(@TempDir Path work)
             throws Exception

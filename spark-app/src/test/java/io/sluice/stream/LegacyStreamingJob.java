@@ -65,12 +65,21 @@ final class LegacyStreamingJob
         String queryName = config.value(ConfigKeys.STREAM_QUERY_NAME);
         MicroBatchProcessor processor = new MicroBatchProcessor(lake.enforcer(), lake.tables(), config.value(ConfigKeys.STREAM_LATE_POLICY), listener,
                 Clock.systemUTC(), activity, Instant.now().minus(Duration.ofHours(1)), new LogCheckpoints(spark, 10));
-        return routed.writeStream()
-                .queryName(queryName)
-                .option("checkpointLocation", lake.layout().legacyCheckpoint(queryName))
-                .trigger(Trigger.ProcessingTime(config.value(ConfigKeys.STREAM_TRIGGER_INTERVAL).toMillis()))
-                .foreachBatch(processor)
-                .start();
+        // That Sluice encoded state as UnsafeRow, the only format flatMapGroupsWithState has; the checkpoint records it.
+        String encoding = "spark.sql.streaming.stateStore.encodingFormat";
+        String current = spark.conf().get(encoding);
+        spark.conf().set(encoding, "unsaferow");
+        try {
+            return routed.writeStream()
+                    .queryName(queryName)
+                    .option("checkpointLocation", lake.layout().legacyCheckpoint(queryName))
+                    .trigger(Trigger.ProcessingTime(config.value(ConfigKeys.STREAM_TRIGGER_INTERVAL).toMillis()))
+                    .foreachBatch(processor)
+                    .start();
+        }
+        finally {
+            spark.conf().set(encoding, current);
+        }
     }
 
     private static Dataset<Row> label(Dataset<Row> enveloped, Duration watermarkDelay)
