@@ -18,25 +18,30 @@ import java.time.Duration;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.timestamp_millis;
 import static org.apache.spark.sql.functions.unhex;
 import static org.apache.spark.sql.functions.unix_millis;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
 /**
  * Streaming dedup on the CloudEvents id with an event-time watermark on {@code time}, built so that nothing is lost:
  * Spark's own {@code dropDuplicatesWithinWatermark} silently drops rows older than the watermark, so this stage is a
  * {@code transformWithState} ({@link FirstCopyProcessor}) that labels each row with a {@link DedupStatus}.
  *
- * <p>The key is the id's 16 bytes ({@link #idKey}), the state per id one event-time timer at the first copy's event
- * time: kept until the watermark has passed that time; from then on any further copy is itself older than the
- * watermark, so it is labelled LATE and the late path (an insert-only MERGE against silver) catches it. State therefore
- * holds only ids inside the window, and a batch touches only the keys of its own rows and the timers that fell due.
+ * <p>The state holds, per id, its 16 bytes ({@link #idKey}) and its first copy's event time, in one map entry of the
+ * id's slot ({@link #ID_SLOTS} slots, the operator's grouping key): kept until the watermark has passed that time and
+ * the slot's next sweep has run; from then on any further copy is itself older than the watermark, so it is labelled
+ * LATE and the late path (an insert-only MERGE against silver) catches it. State therefore holds only ids inside the
+ * window (plus at most a sweep interval), and a batch touches the entries of its own rows and the slots whose sweep
+ * fell due ({@link FirstCopyProcessor}).
  *
  * <p>Why the watermark sits on a copy of {@code event_time} that is dropped before the operator: Spark's
  * {@code TransformWithStateExec} (Spark 4.0, event-time mode) removes every input row whose watermarked column is at
@@ -51,6 +56,15 @@ public final class EventDeduplicator
     /** Milliseconds since the epoch of the first copy's event time, in an initial state ({@link #seedState}). */
     public static final String SEED_TIME_COLUMN = "_dedup_seed_time_ms";
     private static final String WATERMARK_COLUMN = "_dedup_watermark_time";
+    private static final String SLOT_COLUMN = "_dedup_slot";
+    /**
+     * How many slots the ids are spread over, the operator's grouping key: enough for an even spread over thousands of
+     * shuffle partitions, few enough that a slot's sweep is a real batch of work. A checkpoint's state is laid out by
+     * it: changing it is a new checkpoint layout, with a migration ({@code stream.DedupMigration}).
+     */
+    static final int ID_SLOTS = 4096;
+    /** Sweeps per watermark delay: each id is looked at about this many times by its slot's sweeps. */
+    private static final int SWEEPS_PER_DELAY = 4;
 
     private final Duration watermarkDelay;
     private final long lateBeforeMillis;
@@ -92,10 +106,10 @@ public final class EventDeduplicator
         requireNonNull(enveloped, "enveloped is null");
         requireNonNull(seed, "seed is null");
         Dataset<Row> keyed = enveloped
-                .withColumn(KEY_COLUMN, when(isKeyed(), idKey(col(EnvelopeColumns.EVENT_ID)))
-                        // Rows without a usable id and time never touch state (the processor labels them from the row);
-                        // the sequence number only spreads them over partitions.
-                        .otherwise(col(RawRecordColumns.SEQUENCE_NUMBER).cast(DataTypes.BinaryType)))
+                .withColumn(KEY_COLUMN, when(isKeyed(), idKey(col(EnvelopeColumns.EVENT_ID))))
+                // Rows without a usable id and time never touch state (the processor labels them from the row); their
+                // sequence number only spreads them over the slots.
+                .withColumn(SLOT_COLUMN, slot(coalesce(col(KEY_COLUMN), col(RawRecordColumns.SEQUENCE_NUMBER).cast(DataTypes.BinaryType))))
                 // A computed copy, not an alias: an alias would carry the watermark's metadata to event_time.
                 // Rows without an event time carry a null, which Spark's watermark tracking ignores: a malformed
                 // record must not move the watermark (an arrival time would, and make good events look late).
@@ -105,13 +119,15 @@ public final class EventDeduplicator
 
         StructType inputSchema = keyed.schema();
         StructType outputSchema = enveloped.schema().add(STATUS_COLUMN, DataTypes.StringType, false);
-        FirstCopyProcessor processor = new FirstCopyProcessor(inputSchema, enveloped.schema().size(), lateBeforeMillis);
-        KeyValueGroupedDataset<byte[], Row> grouped = keyed.groupBy(col(KEY_COLUMN)).as(Encoders.BINARY(), Encoders.row(inputSchema));
+        FirstCopyProcessor processor = new FirstCopyProcessor(inputSchema, enveloped.schema().size(), lateBeforeMillis, ID_SLOTS,
+                Math.max(1, watermarkDelay.toMillis() / SWEEPS_PER_DELAY));
+        KeyValueGroupedDataset<Integer, Row> grouped = keyed.groupBy(col(SLOT_COLUMN)).as(Encoders.INT(), Encoders.row(inputSchema));
         if (seed.isEmpty()) {
             return grouped.transformWithState(processor, TimeMode.EventTime(), OutputMode.Append(), Encoders.row(outputSchema));
         }
-        StructType seedSchema = seed.get().schema();
-        KeyValueGroupedDataset<byte[], Row> initial = seed.get().groupBy(col(KEY_COLUMN)).as(Encoders.BINARY(), Encoders.row(seedSchema));
+        Dataset<Row> seedRows = seed.get().select(col(KEY_COLUMN), col(SEED_TIME_COLUMN), slot(col(KEY_COLUMN)).as(SLOT_COLUMN));
+        StructType seedSchema = seedRows.schema();
+        KeyValueGroupedDataset<Integer, Row> initial = seedRows.groupBy(col(SLOT_COLUMN)).as(Encoders.INT(), Encoders.row(seedSchema));
         return grouped.transformWithState(processor, TimeMode.EventTime(), OutputMode.Append(), initial,
                 Encoders.row(outputSchema), Encoders.row(seedSchema));
     }
@@ -127,6 +143,12 @@ public final class EventDeduplicator
                 .select(idKey(col(EnvelopeColumns.EVENT_ID)).as(KEY_COLUMN), unix_millis(col(EnvelopeColumns.EVENT_TIME)).as(SEED_TIME_COLUMN))
                 .groupBy(KEY_COLUMN)
                 .agg(org.apache.spark.sql.functions.min(SEED_TIME_COLUMN).as(SEED_TIME_COLUMN));
+    }
+
+    /** The slot of a key: the operator's grouping key, below {@link #ID_SLOTS}. */
+    private static Column slot(Column key)
+    {
+        return pmod(xxhash64(key), lit(ID_SLOTS)).cast(DataTypes.IntegerType);
     }
 
     /**

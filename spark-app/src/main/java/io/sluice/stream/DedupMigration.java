@@ -40,10 +40,11 @@ import static org.apache.spark.sql.functions.timestamp_millis;
 import static org.apache.spark.sql.functions.to_date;
 
 /**
- * Moves a streaming query from a checkpoint of the first dedup operator ({@code flatMapGroupsWithState}, in the
- * query's directory) to one of the current operator ({@code transformWithState}, in its {@code v2} subdirectory)
- * without letting an event id into silver twice (G2). Spark cannot restart a checkpoint with another stateful
- * operator, so the new query has a checkpoint of its own, started at batch 0, and inherits three things:
+ * Moves a streaming query from a checkpoint of an earlier dedup state layout (the newest of
+ * {@link io.sluice.table.LakeLayout#previousCheckpoints}: {@code v2}, one timer per id; the query's directory, the
+ * first dedup on {@code flatMapGroupsWithState}) to one of the current layout ({@code v3}, ids in slots) without
+ * letting an event id into silver twice (G2). Spark cannot restart a checkpoint whose stateful operator keeps its
+ * state another way, so the new query has a checkpoint of its own, started at batch 0, and inherits three things:
  * <ul>
  *   <li>where to read: the Kinesis positions where the old query's last committed batch stopped
  *   ({@link KinesisSourceOptions#CONTINUE_OFFSET}), so no record is read twice or skipped;</li>
@@ -52,7 +53,7 @@ import static org.apache.spark.sql.functions.to_date;
  *   <li>what is late: that watermark, below which events are LATE whatever the new query's own watermark (which
  *   starts from nothing), so an id too old to be in the initial state goes through the late MERGE against silver.</li>
  * </ul>
- * These facts are fixed once, in {@code v2/sluice-migration.json}, before the new query first starts: a batch 0 that
+ * These facts are fixed once, in {@code v3/sluice-migration.json}, before the new query first starts: a batch 0 that
  * is run again after a crash gets the same start and the same initial state (silver read at the versions recorded),
  * and every later start the same late bound. The old checkpoint is only read.
  */
@@ -121,24 +122,43 @@ final class DedupMigration
         requireNonNull(lake, "lake is null");
         String queryName = lake.config().value(ConfigKeys.STREAM_QUERY_NAME);
         Path checkpoint = new Path(lake.layout().checkpoint(queryName));
-        Path legacy = new Path(lake.layout().legacyCheckpoint(queryName));
         Path planFile = new Path(checkpoint, PLAN_FILE);
         try {
             FileSystem fs = checkpoint.getFileSystem(spark.sparkContext().hadoopConfiguration());
             if (fs.exists(planFile)) {
                 return Optional.of(read(fs, planFile));
             }
-            if (fs.exists(new Path(checkpoint, "offsets")) || latestBatch(fs, new Path(legacy, "offsets")) < 0) {
-                // A query of the current operator, or no old one that ever planned a batch: nothing to continue.
+            if (fs.exists(new Path(checkpoint, "offsets"))) {
+                // A query of the current layout: nothing to continue.
                 return Optional.empty();
             }
-            Plan plan = plan(spark, lake, fs, legacy);
+            Optional<Path> previous = previous(fs, lake, queryName);
+            if (previous.isEmpty()) {
+                return Optional.empty();
+            }
+            Plan plan = plan(spark, lake, fs, previous.get());
             write(fs, planFile, plan);
             return Optional.of(plan);
         }
         catch (IOException e) {
-            throw new UncheckedIOException("Cannot read the streaming checkpoints under " + legacy, e);
+            throw new UncheckedIOException("Cannot read the streaming checkpoints under " + checkpoint.getParent(), e);
         }
+    }
+
+    /**
+     * The newest earlier checkpoint that planned a batch. One that planned none (a migration to it prepared, the
+     * query never run) holds no position and no state, so the one before it is continued instead.
+     */
+    private static Optional<Path> previous(FileSystem fs, Lake lake, String queryName)
+            throws IOException
+    {
+        for (String location : lake.layout().previousCheckpoints(queryName)) {
+            Path previous = new Path(location);
+            if (latestBatch(fs, new Path(previous, "offsets")) >= 0) {
+                return Optional.of(previous);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Whether the new query has committed its first batch, the one that applies the initial state. */
@@ -161,16 +181,19 @@ final class DedupMigration
     {
         String queryName = lake.config().value(ConfigKeys.STREAM_QUERY_NAME);
         Path checkpoint = new Path(lake.layout().checkpoint(queryName));
-        Path legacy = new Path(lake.layout().legacyCheckpoint(queryName));
         try {
             FileSystem fs = checkpoint.getFileSystem(spark.sparkContext().hadoopConfiguration());
-            if (!fs.exists(new Path(checkpoint, "offsets")) && fs.exists(new Path(legacy, "offsets"))) {
-                throw new IllegalStateException(("Cannot migrate the checkpoint %s to the transformWithState dedup: this query's source cannot "
-                        + "continue from another checkpoint's offsets (only the sluice Kinesis source can)").formatted(legacy));
+            if (fs.exists(new Path(checkpoint, "offsets"))) {
+                return;
+            }
+            Optional<Path> previous = previous(fs, lake, queryName);
+            if (previous.isPresent()) {
+                throw new IllegalStateException(("Cannot migrate the checkpoint %s to the current dedup state layout: this query's source cannot "
+                        + "continue from another checkpoint's offsets (only the sluice Kinesis source can)").formatted(previous.get()));
             }
         }
         catch (IOException e) {
-            throw new UncheckedIOException("Cannot read the streaming checkpoints under " + legacy, e);
+            throw new UncheckedIOException("Cannot read the streaming checkpoints under " + checkpoint.getParent(), e);
         }
     }
 
@@ -178,14 +201,14 @@ final class DedupMigration
             throws IOException
     {
         if (lake.config().value(ConfigKeys.SOURCE_CONNECTOR) != SourceConnector.SLUICE) {
-            throw new IllegalStateException(("Cannot migrate the checkpoint %s to the transformWithState dedup with source.connector=%s: that "
+            throw new IllegalStateException(("Cannot migrate the checkpoint %s to the current dedup state layout with source.connector=%s: that "
                     + "connector cannot start at another checkpoint's positions (docs/decisions.md, D3)")
                     .formatted(legacy, lake.config().value(ConfigKeys.SOURCE_CONNECTOR).configName()));
         }
         long planned = latestBatch(fs, new Path(legacy, "offsets"));
         long committed = latestBatch(fs, new Path(legacy, "commits"));
         if (planned != committed) {
-            throw new IllegalStateException(("Cannot migrate the checkpoint %s to the transformWithState dedup: its batch %d was planned but not "
+            throw new IllegalStateException(("Cannot migrate the checkpoint %s to the current dedup state layout: its batch %d was planned but not "
                     + "committed. Start the previous Sluice version on it until that batch is committed, stop it gracefully, then start this "
                     + "version").formatted(legacy, planned));
         }

@@ -1,6 +1,7 @@
 package io.sluice.table;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import static java.util.Objects.requireNonNull;
 
@@ -37,13 +38,13 @@ public record LakeLayout(String lakeRoot, String checkpointRoot)
     }
 
     /**
-     * The streaming query's checkpoint: {@code <checkpoint root>/<query name>/v2}. The query's directory itself is
-     * the checkpoint of its first generation (dedup on {@code flatMapGroupsWithState}), which a checkpoint of the
-     * current operator cannot continue; see {@link #legacyCheckpoint(String)}.
+     * The streaming query's checkpoint: {@code <checkpoint root>/<query name>/v3}. Each earlier layout of the dedup
+     * state has a checkpoint of its own, which a query of the current one cannot continue; see
+     * {@link #previousCheckpoints(String)}.
      */
     public String checkpoint(String queryName)
     {
-        return child(checkpointRoot, queryName, "v2");
+        return child(checkpointRoot, queryName, "v3");
     }
 
     /**
@@ -55,10 +56,14 @@ public record LakeLayout(String lakeRoot, String checkpointRoot)
         return child(checkpoint(queryName), "sluice-heartbeat");
     }
 
-    /** Where Sluice before the {@code transformWithState} dedup kept the query's checkpoint, to migrate from. */
-    public String legacyCheckpoint(String queryName)
+    /**
+     * Where earlier Sluice versions kept the query's checkpoint, newest first, to migrate from: {@code v2} (a
+     * {@code transformWithState} dedup with one timer per id) and the query's directory itself (the first dedup, on
+     * {@code flatMapGroupsWithState}).
+     */
+    public List<String> previousCheckpoints(String queryName)
     {
-        return child(checkpointRoot, queryName);
+        return List.of(child(checkpointRoot, queryName, "v2"), child(checkpointRoot, queryName));
     }
 
     private static String child(String root, String... parts)

@@ -120,9 +120,9 @@ record RunFigures(
     }
 
     /**
-     * The dedup state after the last batch. Its ids: {@code numRowsTotal} counts the keys of the operator's own state
-     * variables, and the {@code transformWithState} dedup has none (one event-time timer per id is its state, kept in
-     * Spark's internal column families), so for it the ids are the timers registered over the run less those that
+     * The dedup state after the last batch. Its ids: {@code numRowsTotal} is not kept (RocksDB row tracking is off,
+     * decisions D3), so for the {@code transformWithState} dedup they are the map entries written over the run less
+     * those its sweeps removed; for a checkpoint of the timer-per-id layout, the timers registered less those that
      * expired or were deleted.
      */
     private static Optional<StateFigures> state(List<StreamingQueryProgress> batches, Path directory)
@@ -139,7 +139,14 @@ record RunFigures(
             memory += operator.memoryUsedBytes();
             Long bytes = operator.customMetrics().get("rocksdbSstFileSize");
             sst += bytes == null ? 0 : bytes;
-            if (operator.customMetrics().containsKey("numRegisteredTimers")) {
+            if (operator.customMetrics().getOrDefault("numMapStateVars", 0L) > 0) {
+                // The transformWithState dedup: one map entry per id, written when the id is first seen and removed by
+                // its slot's sweep (its timers are per slot, not per id).
+                for (StreamingQueryProgress batch : batches) {
+                    ids += batch.stateOperators()[i].numRowsUpdated() - batch.stateOperators()[i].numRowsRemoved();
+                }
+            }
+            else if (operator.customMetrics().containsKey("numRegisteredTimers")) {
                 for (StreamingQueryProgress batch : batches) {
                     Map<String, Long> metrics = batch.stateOperators()[i].customMetrics();
                     ids += metrics.getOrDefault("numRegisteredTimers", 0L) - metrics.getOrDefault("numExpiredTimers", 0L) - metrics.getOrDefault("numDeletedTimers", 0L);

@@ -18,11 +18,12 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A query whose checkpoint the earlier dedup operator wrote moves to the current one (DedupMigration), with re-sends
+ * A query whose checkpoint an earlier dedup state layout wrote moves to the current one (DedupMigration), with re-sends
  * on both sides of the cut: records the old query read are sent again while the job is being upgraded and after it
  * restarted on the new checkpoint. Every record is read once, every valid id is in silver once (G2), and the re-sends
  * are counted as duplicates.
@@ -45,7 +46,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(ExtensionContextResolver.class)
 final class DedupMigrationTest
 {
-    private static final String STREAM = "migration-test";
 
     private KinesisMock mock;
     private SparkSession spark;
@@ -55,7 +55,6 @@ final class DedupMigrationTest
     {
         spark = SharedSpark.session(context);
         mock = KinesisMock.start(Path.of(System.getProperty("sluice.home", ".")));
-        mock.createStream(STREAM, 2);
     }
 
     @AfterAll
@@ -66,15 +65,19 @@ final class DedupMigrationTest
         }
     }
 
-    @Test
-    void reSendsAcrossTheCutLandInSilverOnce(@TempDir Path work)
+    @ParameterizedTest
+    @EnumSource(LegacyStreamingJob.Layout.class)
+    void reSendsAcrossTheCutLandInSilverOnce(LegacyStreamingJob.Layout layout, @TempDir Path work)
             throws Exception
     {
+        // A stream per case: each reads its stream from the start.
+        String stream = "migration-" + layout.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        mock.createStream(stream, 2);
         // A window longer than the generated hour of events: every re-send is inside it, so only the migrated state can
         // tell it from a new event.
         Lake lake = TestLakes.lake(work, Map.of(
                 "source.endpoint", mock.endpoint().toString(),
-                "source.stream-name", STREAM,
+                "source.stream-name", stream,
                 "stream.trigger-interval", "200ms",
                 "stream.watermark-delay", "2h",
                 "stream.max-record-bytes", "65536"));
@@ -83,12 +86,12 @@ final class DedupMigrationTest
         List<ProducedRecord> sent = new ArrayList<>();
         List<ProducedRecord> reSent = new ArrayList<>();
         List<BatchReport> reports = new ArrayList<>();
-        try (KinesisRecordWriter writer = new KinesisRecordWriter(KinesisClients.create(mock.clientSettings()), STREAM)) {
+        try (KinesisRecordWriter writer = new KinesisRecordWriter(KinesisClients.create(mock.clientSettings()), stream)) {
             // The old job reads the first records and is stopped for the upgrade.
             List<ProducedRecord> first = feed.take(600);
             send(writer, sent, first);
-            reports.addAll(run(first.size(), (listener, activity) -> LegacyStreamingJob.start(spark, lake, listener, activity)));
-            assertThat(Files.exists(Path.of(lake.layout().legacyCheckpoint("sluice-ingest"), "commits", "0"))).isTrue();
+            reports.addAll(run(first.size(), (listener, activity) -> LegacyStreamingJob.start(spark, lake, layout, listener, activity)));
+            assertThat(Files.exists(Path.of(layout.checkpoint(lake, "sluice-ingest"), "commits", "0"))).isTrue();
 
             // While it is down: new records, and records the old job already wrote to silver.
             List<ProducedRecord> whileDown = new ArrayList<>(feed.take(300));

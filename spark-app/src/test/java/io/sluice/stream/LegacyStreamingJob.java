@@ -21,6 +21,7 @@ import org.apache.spark.sql.streaming.GroupState;
 import org.apache.spark.sql.streaming.GroupStateTimeout;
 import org.apache.spark.sql.streaming.OutputMode;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.TimeMode;
 import org.apache.spark.sql.streaming.Trigger;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -40,39 +41,59 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.timestamp_millis;
+import static org.apache.spark.sql.functions.unhex;
+import static org.apache.spark.sql.functions.unix_millis;
 import static org.apache.spark.sql.functions.when;
 
 /**
- * The streaming job as Sluice ran it before the {@code transformWithState} dedup: its {@code flatMapGroupsWithState}
- * operator (keyed by the id string, state one long, processing-time timeout) in the query's directory, which is the
- * checkpoint a migration starts from. Test code only: it writes the old checkpoint format for the migration test.
+ * The streaming job as earlier Sluice versions ran it, in the checkpoint each wrote, for the migration test to start
+ * from. Test code only.
  */
 final class LegacyStreamingJob
 {
     private static final String KEY_COLUMN = "_dedup_key";
     private static final String UNKEYED_PREFIX = "\u0000unkeyed:";
+    private static final String WATERMARK_COLUMN = "_dedup_watermark_time";
+
+    /** The earlier checkpoint layouts of the dedup state, oldest first. */
+    enum Layout
+    {
+        /** {@code flatMapGroupsWithState}, keyed by the id string, state one long, processing-time timeout; in the query's directory. */
+        FLAT_MAP_GROUPS_WITH_STATE,
+        /** {@code transformWithState}, keyed by the id's 16 bytes, state one event-time timer per id; in {@code v2}. */
+        TIMER_PER_ID;
+
+        String checkpoint(Lake lake, String queryName)
+        {
+            return lake.layout().previousCheckpoints(queryName).get(this == TIMER_PER_ID ? 0 : 1);
+        }
+    }
 
     private LegacyStreamingJob() {}
 
-    static StreamingQuery start(SparkSession spark, Lake lake, Consumer<BatchReport> listener, BatchActivity activity)
+    static StreamingQuery start(SparkSession spark, Lake lake, Layout layout, Consumer<BatchReport> listener, BatchActivity activity)
             throws Exception
     {
         SluiceConfig config = lake.config();
         lake.createOrEvolveTables(spark);
         Dataset<Row> enveloped = lake.enforcer().parse(KinesisSource.readStream(spark, config));
-        Dataset<Row> labelled = label(enveloped, config.value(ConfigKeys.STREAM_WATERMARK_DELAY));
+        Duration delay = config.value(ConfigKeys.STREAM_WATERMARK_DELAY);
+        Dataset<Row> labelled = layout == Layout.TIMER_PER_ID ? labelByTimers(enveloped, delay) : label(enveloped, delay);
         Dataset<Row> routed = lake.enforcer().route(labelled, lit(null).cast(DataTypes.TimestampType));
         String queryName = config.value(ConfigKeys.STREAM_QUERY_NAME);
         MicroBatchProcessor processor = new MicroBatchProcessor(lake.enforcer(), lake.tables(), config.value(ConfigKeys.STREAM_LATE_POLICY), listener,
                 Clock.systemUTC(), activity, Instant.now().minus(Duration.ofHours(1)), new LogCheckpoints(spark, 10));
-        // That Sluice encoded state as UnsafeRow, the only format flatMapGroupsWithState has; the checkpoint records it.
+        // Those versions encoded state as UnsafeRow (the only format flatMapGroupsWithState has); the checkpoint records it.
         String encoding = "spark.sql.streaming.stateStore.encodingFormat";
         String current = spark.conf().get(encoding);
         spark.conf().set(encoding, "unsaferow");
         try {
             return routed.writeStream()
                     .queryName(queryName)
-                    .option("checkpointLocation", lake.layout().legacyCheckpoint(queryName))
+                    .option("checkpointLocation", layout.checkpoint(lake, queryName))
                     .trigger(Trigger.ProcessingTime(config.value(ConfigKeys.STREAM_TRIGGER_INTERVAL).toMillis()))
                     .foreachBatch(processor)
                     .start();
@@ -80,6 +101,25 @@ final class LegacyStreamingJob
         finally {
             spark.conf().set(encoding, current);
         }
+    }
+
+    /** The {@code v2} labelling: the id's 16 bytes as the key, {@link PerIdTimerProcessor} as the operator. */
+    private static Dataset<Row> labelByTimers(Dataset<Row> enveloped, Duration watermarkDelay)
+    {
+        Column id = col(EnvelopeColumns.EVENT_ID);
+        Column keyed = id.isNotNull().and(col(EnvelopeColumns.EVENT_TIME).isNotNull());
+        Dataset<Row> withKey = enveloped
+                .withColumn(KEY_COLUMN, when(keyed, when(not(id.rlike("[A-F]")), unhex(regexp_replace(id, "-", ""))).otherwise(id.cast(DataTypes.BinaryType)))
+                        .otherwise(col(RawRecordColumns.SEQUENCE_NUMBER).cast(DataTypes.BinaryType)))
+                .withColumn(WATERMARK_COLUMN, timestamp_millis(unix_millis(col(EnvelopeColumns.EVENT_TIME))))
+                .withWatermark(WATERMARK_COLUMN, watermarkDelay.toMillis() + " milliseconds")
+                .drop(WATERMARK_COLUMN);
+        StructType inputSchema = withKey.schema();
+        StructType outputSchema = enveloped.schema().add(EventDeduplicator.STATUS_COLUMN, DataTypes.StringType, false);
+        return withKey.groupBy(col(KEY_COLUMN))
+                .as(Encoders.BINARY(), Encoders.row(inputSchema))
+                .transformWithState(new PerIdTimerProcessor(inputSchema, enveloped.schema().size(), Long.MIN_VALUE), TimeMode.EventTime(),
+                        OutputMode.Append(), Encoders.row(outputSchema));
     }
 
     private static Dataset<Row> label(Dataset<Row> enveloped, Duration watermarkDelay)

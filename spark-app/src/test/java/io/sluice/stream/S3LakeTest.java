@@ -132,7 +132,7 @@ final class S3LakeTest
             StreamingQuery first = new StreamingJob(spark, lake).start(reports::add, firstActivity);
             StreamHarness.ingestThenStop(first, firstActivity, reports, sent.size(), Duration.ofMinutes(3));
             UUID firstQuery = first.id();
-            assertThat(s3.exists(BUCKET, "checkpoints/sluice-ingest/v2/offsets/0")).as("the checkpoint is in the bucket").isTrue();
+            assertThat(s3.exists(BUCKET, "checkpoints/sluice-ingest/v3/offsets/0")).as("the checkpoint is in the bucket").isTrue();
             assertThat(s3.exists(BUCKET, "lake/bronze/raw_events/_delta_log/00000000000000000000.json")).as("the tables are in the bucket").isTrue();
 
             // New records arrive while the job is down, among them re-sends of first-run events and events late by
