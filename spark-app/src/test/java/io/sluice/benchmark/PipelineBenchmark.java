@@ -32,7 +32,7 @@ import static java.util.Objects.requireNonNull;
  * Issue 12's fair benchmark: Sluice against the job a user would write by hand and against a bare JSON-to-Delta
  * append, as streaming queries in one JVM, over the same generated input (TennisFeed's fault mix), with the same
  * trigger, the same micro-batch size (one Parquet file of raw Kinesis-shaped rows per batch, {@code
- * maxFilesPerTrigger=1}) and the same cores. A discarded warm-up round first, then rounds in rotating order so that
+ * maxFilesPerTrigger=1}, read in about a task per shard, as from Kinesis) and the same cores. A discarded warm-up round first, then rounds in rotating order so that
  * no contender always runs first or last on a shared machine. Figures come from the queries' own progress.
  *
  * <p>Run: {@code bench/run pipeline [--quick]}; options: {@code --rounds N --batches N --batch-sizes 50000,200000
