@@ -1,9 +1,11 @@
 package io.sluice.spark;
 
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.execution.LogicalRDD;
+import org.apache.spark.sql.classic.SparkSession;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import scala.Option;
 
@@ -12,7 +14,7 @@ import java.util.List;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Rows computed once and kept on the executors (serialized in memory, spilling to disk) as a Spark local checkpoint,
+ * Rows computed once and kept on the executors (packed in memory, spilling to disk) as a Spark local checkpoint,
  * for several outputs to read. Unlike a cache, what is built on them plans against a leaf without lineage: a cache
  * keeps the plan that computed the rows, which every later query analyzes, canonicalizes to find the cache and ships to
  * every task (the routing's thousands of expressions: about 1.5 MB per task, and a tenth of a second or more of driver
@@ -27,24 +29,21 @@ public final class LocalCheckpoint
     private static final String AGGREGATES = "sluice_local_checkpoint";
 
     private final Dataset<Row> rows;
+    private final JavaRDD<byte[]> chunks;
     private final Row aggregates;
 
-    private LocalCheckpoint(Dataset<Row> rows, Row aggregates)
+    private LocalCheckpoint(Dataset<Row> rows, JavaRDD<byte[]> chunks, Row aggregates)
     {
         this.rows = rows;
+        this.chunks = chunks;
         this.aggregates = aggregates;
     }
 
-    /**
-     * Computes the rows now (a Spark job) and keeps them serialized. Kept as objects, each block's size is estimated
-     * by sampling the rows with reflection as they are stored ({@code SizeEstimator}: 15% of a 50,000-record batch's
-     * dedup-and-store stage in a JFR profile), and the batch's rows sit on the heap as tens of thousands of objects
-     * until it ends. Serialized, a block is its bytes, and each reader deserializes the rows it reads.
-     */
+    /** Computes the rows now (a Spark job) and keeps them, packed into a few large arrays per partition. */
     public static LocalCheckpoint of(Dataset<Row> plan)
     {
         requireNonNull(plan, "plan is null");
-        return new LocalCheckpoint(plan.localCheckpoint(true, StorageLevel.MEMORY_AND_DISK_SER()), Row.empty());
+        return keep(plan, Row.empty());
     }
 
     /**
@@ -61,13 +60,34 @@ public final class LocalCheckpoint
             return of(plan);
         }
         Dataset<Row> observed = plan.observe(AGGREGATES, aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new));
-        Dataset<Row> rows = observed.localCheckpoint(true, StorageLevel.MEMORY_AND_DISK_SER());
+        LocalCheckpoint kept = keep(observed, Row.empty());
         // Read from the plan that ran, not through an Observation, whose value arrives later, on the listener bus.
         Option<Row> values = observed.queryExecution().observedMetrics().get(AGGREGATES);
         if (values.isEmpty()) {
+            kept.close();
             throw new IllegalStateException("Spark returned no observed metrics for the local checkpoint of " + plan.queryExecution().logical().nodeName());
         }
-        return new LocalCheckpoint(rows, values.get());
+        return new LocalCheckpoint(kept.rows, kept.chunks, values.get());
+    }
+
+    /**
+     * Runs the plan (a Spark job) and keeps its rows packed ({@link PackedRows}) in the block manager, in memory and
+     * spilling to disk, as a local checkpoint: once computed, the blocks forget how they were made. Packed, a block is
+     * a few arrays whose size the memory store reads off their length, and each reader reads the rows in place.
+     * (Kept as row objects, the store estimated each block's size by sampling its rows with reflection: 15% of the job
+     * storing them. Kept serialized, every reader ran them through a Java object stream: a fifth of a batch's executor
+     * time, when six writes read a batch.)
+     */
+    private static LocalCheckpoint keep(Dataset<Row> plan, Row aggregates)
+    {
+        StructType schema = plan.schema();
+        JavaRDD<byte[]> chunks = PackedRows.pack(plan.queryExecution().toRdd().toJavaRDD(), schema);
+        chunks.persist(StorageLevel.MEMORY_AND_DISK());
+        chunks.rdd().localCheckpoint();
+        chunks.count();
+        // Spark's own checkpoint builds its leaf the same way; the session method is internal, so it is named here once.
+        Dataset<Row> rows = ((SparkSession) plan.sparkSession()).internalCreateDataFrame(PackedRows.unpack(chunks, schema.size()).rdd(), schema, false);
+        return new LocalCheckpoint(rows, chunks, aggregates);
     }
 
     public Dataset<Row> rows()
@@ -84,15 +104,13 @@ public final class LocalCheckpoint
     /** The partitions the rows are kept in: the tasks of every job that reads all of them. */
     public int partitions()
     {
-        return rows.queryExecution().logical() instanceof LogicalRDD checkpointed ? checkpointed.rdd().getNumPartitions() : rows.rdd().getNumPartitions();
+        return chunks.getNumPartitions();
     }
 
     /** Frees the blocks now rather than when the driver's garbage collector finds them unused. */
     @Override
     public void close()
     {
-        if (rows.queryExecution().logical() instanceof LogicalRDD checkpointed) {
-            checkpointed.rdd().unpersist(false);
-        }
+        chunks.unpersist(false);
     }
 }
