@@ -24,7 +24,7 @@ import static java.util.Objects.requireNonNull;
  */
 final class PackedRows
 {
-    /** Well under the 1 MB at which the G1 collector stores an array apart (half of its smallest region size, 2 MB). */
+    /** Under the size at which the G1 collector stores an array apart: half a region, 1 MB on heaps of 4 GB and more. */
     static final int CHUNK_BYTES = 512 * 1024;
     private static final int HEADER_BYTES = Long.BYTES;
 
@@ -54,8 +54,8 @@ final class PackedRows
     {
         private final Iterator<InternalRow> rows;
         private final int chunkBytes;
-        /** Turns the rows an operator may hand over in another form into {@link UnsafeRow}s; made when first needed. */
         private final StructType schema;
+        /** Turns the rows an operator may hand over in another form into {@link UnsafeRow}s; made when first needed. */
         private UnsafeProjection projection;
         /** A row read from {@link #rows} that did not fit the chunk before. */
         private UnsafeRow pending;
