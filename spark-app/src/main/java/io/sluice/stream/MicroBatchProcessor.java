@@ -11,7 +11,6 @@ import io.sluice.sink.CommitMarkers;
 import io.sluice.sink.LakeWriter;
 import io.sluice.sink.LogCheckpoints;
 import io.sluice.table.BronzeRecords;
-import io.sluice.sink.ShardRange;
 import io.sluice.spark.LocalCheckpoint;
 import io.sluice.table.SluiceTables;
 import org.apache.spark.api.java.function.VoidFunction2;
@@ -32,12 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
@@ -105,10 +98,10 @@ public final class MicroBatchProcessor
         // Materialized as a local checkpoint, not a cache: the outputs then read a leaf without lineage.
         activity.started();
         BatchCounter counter = new BatchCounter(enforcer);
-        LocalCheckpoint materialized = LocalCheckpoint.of(batch.withColumn(ContractEnforcer.INGEST_TIME, batchConstant(ingestTime)), counter.aggregates());
-        // Threads made here inherit the batch's Spark local properties (job group, query id), so a stop cancels their jobs.
-        ExecutorService beside = Executors.newSingleThreadExecutor();
-        Future<List<ShardRange>> shardRanges = CompletableFuture.completedFuture(List.of());
+        Dataset<Row> input = batch.withColumn(ContractEnforcer.INGEST_TIME, batchConstant(ingestTime));
+        // Only the audit row needs them; folded in the checkpoint's pass, so they cost no job of their own.
+        ShardRanges shardRanges = new ShardRanges(input.schema());
+        LocalCheckpoint materialized = LocalCheckpoint.of(input, counter.aggregates(), List.of(shardRanges));
         try {
             BatchCounter.Counts counts = counter.read(materialized.aggregates());
             if (counts.read() == 0) {
@@ -117,8 +110,6 @@ public final class MicroBatchProcessor
             }
             activity.writing();
             Dataset<Row> routed = fewerPartitions(materialized, counts.read());
-            // Only the audit row needs them: counted beside the writes, off the path to silver.
-            shardRanges = beside.submit(() -> ShardRanges.of(routed));
             long mark = System.nanoTime();
             EnforcedBatch onTime = enforcer.split(routed.filter(status().isin(DedupStatus.NEW.name(), DedupStatus.UNKEYED.name())));
             long late = counts.countOf(DedupStatus.LATE);
@@ -156,7 +147,7 @@ public final class MicroBatchProcessor
             }
 
             BatchReport report = new BatchReport(batchId, counts.read(), silverRows, duplicates, late, appended.quarantineRows(),
-                    await(shardRanges), counts.maxArrivalTime(), counts.maxEventTime(), startedAt,
+                    ShardRanges.merge(materialized.folded(shardRanges)), counts.maxArrivalTime(), counts.maxEventTime(), startedAt,
                     Duration.between(startedAt, clock.instant()), replayed);
             writer.writeAudit(batchId, report);
             // Beside the next batch, one table at a time, rather than inside this batch's commits, all at once.
@@ -164,9 +155,6 @@ public final class MicroBatchProcessor
             listener.accept(report);
         }
         finally {
-            beside.shutdown();
-            // A failed write leaves the count running: it reads the blocks that close() frees.
-            awaitQuietly(shardRanges);
             materialized.close();
             activity.finished(batchId);
         }
@@ -181,36 +169,6 @@ public final class MicroBatchProcessor
     {
         long needed = Math.max(1, (records + ROWS_PER_WRITE_TASK - 1) / ROWS_PER_WRITE_TASK);
         return needed < batch.partitions() ? batch.rows().coalesce((int) needed) : batch.rows();
-    }
-
-    private static <T> T await(Future<T> future)
-    {
-        try {
-            return future.get();
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while counting the batch's records per shard", e);
-        }
-        catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IllegalStateException("Cannot count the batch's records per shard: " + e.getCause().getMessage(), e.getCause());
-        }
-    }
-
-    private static void awaitQuietly(Future<?> future)
-    {
-        try {
-            future.get();
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        catch (ExecutionException | CancellationException e) {
-            // Reported by await() on the path that needed the value, or superseded by the failure being thrown.
-        }
     }
 
     /**

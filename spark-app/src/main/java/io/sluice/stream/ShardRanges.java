@@ -1,49 +1,57 @@
 package io.sluice.stream;
 
 import io.sluice.sink.ShardRange;
+import io.sluice.spark.RowFold;
 import io.sluice.table.RawRecordColumns;
 
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
-import static org.apache.spark.sql.functions.coalesce;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
 
 /**
- * The records a micro-batch read from each shard (first and last sequence number, how many), for its audit row. Only
- * the audit row needs it, so a batch runs it beside its table writes.
+ * The records a micro-batch read from each shard (first and last sequence number, how many), for its audit row.
  *
- * <p>One pass over the rows, each task folding its partition into a range per shard, and the driver merging the
- * tasks' ranges. Spark's own grouped {@code min} and {@code max} of strings cannot use its hash aggregation (a string
- * is not a fixed-width buffer): it sorted the batch's rows twice, about 7% of a 200,000-record batch's executor time.
+ * <p>Folded by the pass that computes and keeps the batch ({@link io.sluice.spark.LocalCheckpoint}): each task folds
+ * its partition into a range per shard, and the driver merges the tasks' ranges. As a job of its own, it was a second
+ * pass over the batch and a Spark job's scheduling, beside the table writes on the same cores; as Spark's grouped
+ * {@code min} and {@code max} of strings (which cannot use its hash aggregation), it sorted the batch twice.
  */
 final class ShardRanges
+        implements RowFold<ShardRanges.PartitionRanges>
 {
-    private ShardRanges() {}
+    private static final long serialVersionUID = 1L;
 
-    static List<ShardRange> of(Dataset<Row> rows)
+    private final int shardField;
+    private final int sequenceField;
+
+    /** @param schema the batch's rows, with the shard id and sequence number columns of {@link RawRecordColumns} */
+    ShardRanges(StructType schema)
     {
-        requireNonNull(rows, "rows is null");
-        List<PartialRange> partials = rows
-                .select(coalesce(col(RawRecordColumns.SHARD_ID), lit("")), col(RawRecordColumns.SEQUENCE_NUMBER))
-                .queryExecution().toRdd().toJavaRDD()
-                .mapPartitions(ShardRanges::fold)
-                .collect();
+        requireNonNull(schema, "schema is null");
+        this.shardField = stringField(schema, RawRecordColumns.SHARD_ID);
+        this.sequenceField = stringField(schema, RawRecordColumns.SEQUENCE_NUMBER);
+    }
+
+    /** The batch's range per shard, merged from its partitions' ranges; records without a shard id count under "". */
+    static List<ShardRange> merge(Collection<PartitionRanges> partitions)
+    {
+        requireNonNull(partitions, "partitions is null");
         Map<String, PartialRange> ranges = new LinkedHashMap<>();
-        for (PartialRange partial : partials) {
-            ranges.merge(partial.shard(), partial, PartialRange::merge);
+        for (PartitionRanges partition : partitions) {
+            for (PartialRange range : partition.ranges()) {
+                ranges.merge(range.shard(), range, PartialRange::merge);
+            }
         }
         List<ShardRange> result = new ArrayList<>();
         for (PartialRange range : ranges.values()) {
@@ -52,25 +60,19 @@ final class ShardRanges
         return result;
     }
 
-    /** The ranges of one partition's rows (shard id, sequence number), by shard. */
-    private static Iterator<PartialRange> fold(Iterator<InternalRow> rows)
+    @Override
+    public RowFold.Partition<PartitionRanges> start()
     {
-        Map<UTF8String, Fold> byShard = new HashMap<>();
-        while (rows.hasNext()) {
-            InternalRow row = rows.next();
-            UTF8String shard = row.getUTF8String(0);
-            Fold fold = byShard.get(shard);
-            if (fold == null) {
-                // The row's strings point into a buffer the next row reuses: what is kept is copied.
-                fold = new Fold();
-                byShard.put(shard.clone(), fold);
-            }
-            fold.add(row.isNullAt(1) ? null : row.getUTF8String(1));
+        return new Fold(shardField, sequenceField);
+    }
+
+    private static int stringField(StructType schema, String name)
+    {
+        int field = schema.fieldIndex(name);
+        if (!schema.fields()[field].dataType().equals(DataTypes.StringType)) {
+            throw new IllegalArgumentException("Invalid batch schema: column %s is %s, not a string".formatted(name, schema.fields()[field].dataType().simpleString()));
         }
-        List<PartialRange> partials = new ArrayList<>();
-        byShard.forEach((shard, fold) -> partials.add(new PartialRange(shard.toString(),
-                fold.first == null ? null : fold.first.toString(), fold.last == null ? null : fold.last.toString(), fold.records)));
-        return partials.iterator();
+        return field;
     }
 
     /**
@@ -94,8 +96,57 @@ final class ShardRanges
         return value == null ? "" : value;
     }
 
-    /** One shard's range in one partition, as a task folds it. */
+    /** One partition's ranges, as its task sends them to the driver. */
+    record PartitionRanges(List<PartialRange> ranges)
+            implements Serializable
+    {
+        PartitionRanges
+        {
+            ranges = List.copyOf(requireNonNull(ranges, "ranges is null"));
+        }
+    }
+
+    /** The ranges of one partition's rows, by shard, as a task folds them. */
     private static final class Fold
+            implements RowFold.Partition<PartitionRanges>
+    {
+        private static final UTF8String NO_SHARD = UTF8String.EMPTY_UTF8;
+
+        private final int shardField;
+        private final int sequenceField;
+        private final Map<UTF8String, ShardFold> byShard = new HashMap<>();
+
+        Fold(int shardField, int sequenceField)
+        {
+            this.shardField = shardField;
+            this.sequenceField = sequenceField;
+        }
+
+        @Override
+        public void add(InternalRow row)
+        {
+            UTF8String shard = row.isNullAt(shardField) ? NO_SHARD : row.getUTF8String(shardField);
+            ShardFold fold = byShard.get(shard);
+            if (fold == null) {
+                // The row's strings point into a buffer the next row may reuse: what is kept is copied.
+                fold = new ShardFold();
+                byShard.put(shard.clone(), fold);
+            }
+            fold.add(row.isNullAt(sequenceField) ? null : row.getUTF8String(sequenceField));
+        }
+
+        @Override
+        public PartitionRanges result()
+        {
+            List<PartialRange> ranges = new ArrayList<>();
+            byShard.forEach((shard, fold) -> ranges.add(new PartialRange(shard.toString(),
+                    fold.first == null ? null : fold.first.toString(), fold.last == null ? null : fold.last.toString(), fold.records)));
+            return new PartitionRanges(ranges);
+        }
+    }
+
+    /** One shard's range in one partition. */
+    private static final class ShardFold
     {
         private UTF8String first;
         private UTF8String last;
@@ -117,9 +168,14 @@ final class ShardRanges
     }
 
     /** A shard's range in some partitions; a null sequence number when those partitions had none. */
-    private record PartialRange(String shard, String first, String last, long records)
+    record PartialRange(String shard, String first, String last, long records)
             implements Serializable
     {
+        PartialRange
+        {
+            requireNonNull(shard, "shard is null");
+        }
+
         PartialRange merge(PartialRange other)
         {
             return new PartialRange(shard, lower(first, other.first), higher(last, other.last), records + other.records);

@@ -25,6 +25,7 @@ import static org.apache.spark.sql.functions.repeat;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @ExtendWith(ExtensionContextResolver.class)
 final class LocalCheckpointTest
@@ -75,6 +76,57 @@ final class LocalCheckpointTest
             assertThat(kept.rows().where(col("id").mod(2).equalTo(0)).count()).isEqualTo(10_000);
             assertThat(kept.aggregates().getLong(0)).isEqualTo(10_000);
             assertThat(kept.aggregates().getLong(1)).isEqualTo(19_999);
+        }
+    }
+
+    @Test
+    void foldsEachPartitionInTheSamePass(ExtensionContext context)
+    {
+        SparkSession spark = SharedSpark.session(context);
+        Dataset<Row> plan = spark.range(0, 10_000, 1, 4).toDF();
+        IdSum sum = new IdSum();
+        IdSum unused = new IdSum();
+
+        try (LocalCheckpoint kept = LocalCheckpoint.of(plan, List.of(), List.of(sum))) {
+            List<long[]> partitions = kept.folded(sum);
+            // One summary per partition, each of its rows once, and every row in some partition.
+            assertThat(partitions).hasSize(4);
+            assertThat(partitions).allSatisfy(partition -> assertThat(partition[0]).isEqualTo(2_500));
+            assertThat(partitions.stream().mapToLong(partition -> partition[1]).sum()).isEqualTo(LongStream.range(0, 10_000).sum());
+            // Reading the kept rows does not fold them again.
+            assertThat(kept.rows().count()).isEqualTo(10_000);
+            assertThat(kept.folded(sum)).hasSize(4);
+            assertThatThrownBy(() -> kept.folded(unused)).isInstanceOf(IllegalArgumentException.class);
+        }
+        try (LocalCheckpoint kept = LocalCheckpoint.of(spark.range(0, 10, 1, 2).toDF().where(col("id").lt(0)), List.of(), List.of(sum))) {
+            // Partitions without rows still summarize (nothing).
+            assertThat(kept.folded(sum)).containsExactly(new long[] {0, 0}, new long[] {0, 0});
+        }
+    }
+
+    /** Per partition: how many rows, and the sum of their ids. */
+    private static final class IdSum
+            implements RowFold<long[]>
+    {
+        @Override
+        public Partition<long[]> start()
+        {
+            long[] sum = new long[2];
+            return new Partition<>()
+            {
+                @Override
+                public void add(org.apache.spark.sql.catalyst.InternalRow row)
+                {
+                    sum[0]++;
+                    sum[1] += row.getLong(0);
+                }
+
+                @Override
+                public long[] result()
+                {
+                    return sum;
+                }
+            };
         }
     }
 
