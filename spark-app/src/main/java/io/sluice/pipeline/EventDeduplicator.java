@@ -12,9 +12,12 @@ import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.streaming.OutputMode;
 import org.apache.spark.sql.streaming.TimeMode;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -105,7 +108,19 @@ public final class EventDeduplicator
     {
         requireNonNull(enveloped, "enveloped is null");
         requireNonNull(seed, "seed is null");
-        Dataset<Row> keyed = enveloped
+        // The operator's encoders turn every field of its rows into Java objects and back; a struct (the record, most
+        // of a row's fields) crosses it as its bytes instead, read in place after it.
+        Map<String, StructType> structs = new LinkedHashMap<>();
+        for (StructField field : enveloped.schema().fields()) {
+            if (field.dataType() instanceof StructType struct) {
+                structs.put(field.name(), struct);
+            }
+        }
+        Dataset<Row> packed = enveloped;
+        for (Map.Entry<String, StructType> struct : structs.entrySet()) {
+            packed = packed.withColumn(struct.getKey(), StructBytes.pack(col(struct.getKey()), struct.getValue()));
+        }
+        Dataset<Row> keyed = packed
                 .withColumn(KEY_COLUMN, when(isKeyed(), idKey(col(EnvelopeColumns.EVENT_ID))))
                 // Rows without a usable id and time never touch state (the processor labels them from the row); their
                 // sequence number only spreads them over the slots.
@@ -118,18 +133,26 @@ public final class EventDeduplicator
                 .drop(WATERMARK_COLUMN);
 
         StructType inputSchema = keyed.schema();
-        StructType outputSchema = enveloped.schema().add(STATUS_COLUMN, DataTypes.StringType, false);
-        FirstCopyProcessor processor = new FirstCopyProcessor(inputSchema, enveloped.schema().size(), lateBeforeMillis, ID_SLOTS,
+        StructType outputSchema = packed.schema().add(STATUS_COLUMN, DataTypes.StringType, false);
+        FirstCopyProcessor processor = new FirstCopyProcessor(inputSchema, packed.schema().size(), lateBeforeMillis, ID_SLOTS,
                 Math.max(1, watermarkDelay.toMillis() / SWEEPS_PER_DELAY));
         KeyValueGroupedDataset<Integer, Row> grouped = keyed.groupBy(col(SLOT_COLUMN)).as(Encoders.INT(), Encoders.row(inputSchema));
+        Dataset<Row> labelled;
         if (seed.isEmpty()) {
-            return grouped.transformWithState(processor, TimeMode.EventTime(), OutputMode.Append(), Encoders.row(outputSchema));
+            labelled = grouped.transformWithState(processor, TimeMode.EventTime(), OutputMode.Append(), Encoders.row(outputSchema));
         }
-        Dataset<Row> seedRows = seed.get().select(col(KEY_COLUMN), col(SEED_TIME_COLUMN), slot(col(KEY_COLUMN)).as(SLOT_COLUMN));
-        StructType seedSchema = seedRows.schema();
-        KeyValueGroupedDataset<Integer, Row> initial = seedRows.groupBy(col(SLOT_COLUMN)).as(Encoders.INT(), Encoders.row(seedSchema));
-        return grouped.transformWithState(processor, TimeMode.EventTime(), OutputMode.Append(), initial,
-                Encoders.row(outputSchema), Encoders.row(seedSchema));
+        else {
+            Dataset<Row> seedRows = seed.get().select(col(KEY_COLUMN), col(SEED_TIME_COLUMN), slot(col(KEY_COLUMN)).as(SLOT_COLUMN));
+            StructType seedSchema = seedRows.schema();
+            KeyValueGroupedDataset<Integer, Row> initial = seedRows.groupBy(col(SLOT_COLUMN)).as(Encoders.INT(), Encoders.row(seedSchema));
+            labelled = grouped.transformWithState(processor, TimeMode.EventTime(), OutputMode.Append(), initial,
+                    Encoders.row(outputSchema), Encoders.row(seedSchema));
+        }
+        for (Map.Entry<String, StructType> struct : structs.entrySet()) {
+            // Read in place once, where the bytes come out of the operator, not once per field a consumer reads.
+            labelled = labelled.withColumn(struct.getKey(), Barrier.materialized(StructBytes.unpack(col(struct.getKey()), struct.getValue())));
+        }
+        return labelled;
     }
 
     /**

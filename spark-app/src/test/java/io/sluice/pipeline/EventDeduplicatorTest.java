@@ -13,6 +13,8 @@ import org.apache.spark.sql.catalyst.plans.logical.EventTimeWatermark;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -157,6 +159,10 @@ final class EventDeduplicatorTest
                 .as("no input column carries the watermark, so the operator filters no input row")
                 .noneMatch(attribute -> attribute.metadata().contains(EventTimeWatermark.delayKey()));
         assertThat(((scala.Option<?>) call(operator, "watermarkPredicateForDataForLateEvents")).isEmpty()).isTrue();
+        assertThat(CollectionConverters.asJava(operator.children().head().output()))
+                .as("the record crosses the operator as its bytes, not converted into Java objects field by field")
+                .anyMatch(attribute -> attribute.name().equals(EnvelopeColumns.RECORD) && attribute.dataType().equals(DataTypes.BinaryType))
+                .noneMatch(attribute -> attribute.dataType() instanceof StructType);
     }
 
     @Test
