@@ -76,19 +76,44 @@ final class ShardRanges
     }
 
     /**
-     * Sequence numbers are decimal strings of up to 56 digits (more with a sub-record suffix): compared by length,
-     * then as strings, they are in numeric order.
+     * Sequence numbers are decimal strings of up to 56 digits; a KPL user record's is its aggregate's, a colon and its
+     * index in the aggregate ({@code KinesisPartitionReader}). Each part compares as a number: by length, then digit by
+     * digit, so "100" follows "9" and "499:12" precedes "500:9".
      */
     private static int compareSequence(UTF8String left, UTF8String right)
     {
-        int byLength = Integer.compare(left.numBytes(), right.numBytes());
-        return byLength != 0 ? byLength : left.compareTo(right);
+        int leftColon = colon(left);
+        int rightColon = colon(right);
+        int byNumber = compareDigits(left, 0, leftColon, right, 0, rightColon);
+        if (byNumber != 0) {
+            return byNumber;
+        }
+        return compareDigits(left, Math.min(leftColon + 1, left.numBytes()), left.numBytes(),
+                right, Math.min(rightColon + 1, right.numBytes()), right.numBytes());
     }
 
     private static int compareSequence(String left, String right)
     {
-        int byLength = Integer.compare(left.length(), right.length());
-        return byLength != 0 ? byLength : left.compareTo(right);
+        return compareSequence(UTF8String.fromString(left), UTF8String.fromString(right));
+    }
+
+    private static int colon(UTF8String sequence)
+    {
+        for (int i = 0; i < sequence.numBytes(); i++) {
+            if (sequence.getByte(i) == ':') {
+                return i;
+            }
+        }
+        return sequence.numBytes();
+    }
+
+    private static int compareDigits(UTF8String left, int leftFrom, int leftTo, UTF8String right, int rightFrom, int rightTo)
+    {
+        int order = Integer.compare(leftTo - leftFrom, rightTo - rightFrom);
+        for (int i = 0; order == 0 && i < leftTo - leftFrom; i++) {
+            order = Byte.compare(left.getByte(leftFrom + i), right.getByte(rightFrom + i));
+        }
+        return order;
     }
 
     private static String nullToEmpty(String value)

@@ -33,7 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The audit's offset range per shard spans a micro-batch's records in the numeric order of their sequence numbers,
- * which are decimal strings of varying length: "100" comes after "9", though it sorts before it as a string.
+ * which are decimal strings of varying length: "100" comes after "9", though it sorts before it as a string. A KPL user
+ * record's is its aggregate's and ":index", each part in numeric order: "499:12" comes before "500:9".
  */
 @ExtendWith(ExtensionContextResolver.class)
 final class BatchShardRangesTest
@@ -45,10 +46,11 @@ final class BatchShardRangesTest
         SparkSession spark = SharedSpark.session(context);
         Lake lake = TestLakes.lake(work.resolve("lake"), Map.of("stream.trigger-interval", "200ms"));
         List<ProducedRecord> events = new TennisFeed(new FeedOptions(5, 1, Instant.parse("2026-11-21T10:00:00Z"), 200,
-                0, 0, 0, Duration.ZERO, 0, 70_000)).take(5);
+                0, 0, 0, Duration.ZERO, 0, 70_000)).take(10);
         Timestamp arrival = Timestamp.from(Instant.parse("2026-11-21T10:00:05Z"));
-        List<String> sequenceNumbers = List.of("9", "100", "10", "11", "7");
-        List<String> shards = List.of("shardId-a", "shardId-a", "shardId-a", "shardId-a", "shardId-b");
+        List<String> sequenceNumbers = List.of("9", "100", "10", "11", "7", "500:9", "500:10", "499:12", "1000:0", "1000");
+        List<String> shards = List.of("shardId-a", "shardId-a", "shardId-a", "shardId-a", "shardId-b",
+                "shardId-c", "shardId-c", "shardId-c", "shardId-c", "shardId-d");
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
             rows.add(RowFactory.create(events.get(i).payload(), "ranges-test", events.get(i).partitionKey(), sequenceNumbers.get(i), arrival, shards.get(i)));
@@ -65,6 +67,8 @@ final class BatchShardRangesTest
         assertThat(reports).hasSize(1);
         assertThat(reports.get(0).shardRanges()).containsExactlyInAnyOrder(
                 new ShardRange("shardId-a", "9", "100", 4),
-                new ShardRange("shardId-b", "7", "7", 1));
+                new ShardRange("shardId-b", "7", "7", 1),
+                new ShardRange("shardId-c", "499:12", "1000:0", 4),
+                new ShardRange("shardId-d", "1000", "1000", 1));
     }
 }
