@@ -16,6 +16,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -50,6 +51,10 @@ final class ProduceCommand
     @Option(names = "--output", paramLabel = "FILE", description = "Write JSON lines to FILE (.gz compresses) instead of Kinesis")
     Path output;
 
+    @Option(names = "--aggregate", description = "Pack the records of each partition key into KPL aggregates of up to 50 KiB, "
+            + "as the Kinesis Producer Library does; the stream splits them again")
+    boolean aggregate;
+
     @Spec
     CommandSpec spec;
 
@@ -60,12 +65,14 @@ final class ProduceCommand
         Optional<Duration> limit = Optional.ofNullable(duration).map(text -> DurationFormat.parse(text)
                 .orElseThrow(() -> new picocli.CommandLine.ParameterException(spec.commandLine(),
                         "Invalid --duration: '%s' (expected a duration such as 60s or 5m)".formatted(text))));
+        if (aggregate && output != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--aggregate packs Kinesis records and cannot be used with --output %s: drop one of them".formatted(output));
+        }
         Optional<Long> records = Optional.ofNullable(count).or(() -> limit.isPresent() ? Optional.empty() : Optional.of(10_000L));
         PrintWriter out = spec.commandLine().getOut();
         String target = output != null ? output.toString() : "Kinesis stream " + config.value(ConfigKeys.SOURCE_STREAM_NAME);
-        try (RecordWriter writer = output != null
-                ? new JsonLinesRecordWriter(output)
-                : new KinesisRecordWriter(KinesisClients.create(KinesisSource.clientSettings(config)), config.value(ConfigKeys.SOURCE_STREAM_NAME))) {
+        try (RecordWriter writer = output != null ? new JsonLinesRecordWriter(output) : kinesisWriter(config)) {
             Producer.Summary summary = new Producer(new TennisFeed(feed.options(rate)), writer).run(records, limit, rate, sent -> { });
             out.printf("produced %,d records to %s in %.1f s (%,.0f records/s)%n", summary.total(), target,
                     summary.elapsed().toMillis() / 1000.0, summary.total() * 1000.0 / Math.max(1, summary.elapsed().toMillis()));
@@ -74,5 +81,12 @@ final class ProduceCommand
             }
         }
         return ExitCodes.OK;
+    }
+
+    private KinesisRecordWriter kinesisWriter(SluiceConfig config)
+    {
+        KinesisClient client = KinesisClients.create(KinesisSource.clientSettings(config));
+        String stream = config.value(ConfigKeys.SOURCE_STREAM_NAME);
+        return aggregate ? KinesisRecordWriter.aggregating(client, stream) : new KinesisRecordWriter(client, stream);
     }
 }

@@ -17,6 +17,7 @@ import io.sluice.stream.GracefulStop;
 import io.sluice.stream.StreamingJob;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -61,7 +62,8 @@ import static java.util.Objects.requireNonNull;
  * log checkpoints, the backlog they leave). Freshness over the whole phase, warm-up included, is printed beside.
  *
  * <p>Run: {@code bench/run freshness [--quick]}; options: {@code --rates 1000,5000,10000 --duration 5m --search-steps N
- * --search-duration 2m --warm-up 30s --cores 2 --set key=value}. The first rate is the headline; rates after it, and
+ * --search-duration 2m --warm-up 30s --cores 2 --set key=value --aggregate}; with {@code --aggregate} the producers put KPL
+ * aggregates ({@link KinesisRecordWriter#aggregating}), as {@code sluice produce --aggregate} does. The first rate is the headline; rates after it, and
  * the search steps (halving the gap between the highest rate that kept p99 ≤ 5 s and the lowest that did not), find
  * the highest sustainable rate. Ends with {@code RESULT freshness p50_ms= p99_ms= max_ms= rate= max_rate_p99_under_5s=}.
  */
@@ -86,7 +88,7 @@ public final class FreshnessBenchmark
     private final Path work;
     private int phases;
 
-    record Options(boolean quick, List<Integer> rates, Duration duration, int searchSteps, Duration searchDuration, Duration warmUp, int cores,
+    record Options(boolean quick, boolean aggregate, List<Integer> rates, Duration duration, int searchSteps, Duration searchDuration, Duration warmUp, int cores,
             Map<String, String> settings)
     {
         Options
@@ -104,15 +106,16 @@ public final class FreshnessBenchmark
         static Options parse(String[] args)
         {
             boolean quick = List.of(args).contains("--quick");
+            boolean aggregate = List.of(args).contains("--aggregate");
             Map<String, String> values = new LinkedHashMap<>();
             Map<String, String> settings = new LinkedHashMap<>();
             for (int i = 0; i < args.length; i++) {
-                if (args[i].equals("--quick")) {
+                if (args[i].equals("--quick") || args[i].equals("--aggregate")) {
                     continue;
                 }
                 if (!args[i].startsWith("--") || i + 1 >= args.length) {
                     throw new IllegalArgumentException("Invalid argument: " + args[i]
-                            + " (expected --quick, --rates N,N, --duration D, --search-steps N, --search-duration D, --warm-up D, --cores N, --set key=value)");
+                            + " (expected --quick, --aggregate, --rates N,N, --duration D, --search-steps N, --search-duration D, --warm-up D, --cores N, --set key=value)");
                 }
                 String value = args[++i];
                 if (args[i - 1].equals("--set")) {
@@ -125,7 +128,7 @@ public final class FreshnessBenchmark
                 }
                 values.put(args[i - 1], value);
             }
-            Options options = new Options(quick,
+            Options options = new Options(quick, aggregate,
                     Arrays.stream(values.getOrDefault("--rates", quick ? "1000,5000" : "1000,5000,10000").split(",")).map(Integer::parseInt).toList(),
                     duration(values.getOrDefault("--duration", quick ? "3m" : "5m")),
                     Integer.parseInt(values.getOrDefault("--search-steps", "1")),
@@ -354,7 +357,8 @@ public final class FreshnessBenchmark
         Optional<String> gaveUp = Optional.empty();
         try {
             for (int i = 0; i < producers; i++) {
-                KinesisRecordWriter writer = new KinesisRecordWriter(KinesisClients.create(mock.clientSettings()), stream);
+                KinesisClient client = KinesisClients.create(mock.clientSettings());
+                KinesisRecordWriter writer = options.aggregate() ? KinesisRecordWriter.aggregating(client, stream) : new KinesisRecordWriter(client, stream);
                 PutLog producerLog = log == null ? new PutLog(writer) : log.sharing(writer);
                 log = log == null ? producerLog : log;
                 FeedOptions feed = new FeedOptions(1_000 + i, 8, startTime, perProducer, 0.05, 0.05, 0, Duration.ZERO, 0.03, OVERSIZED_BYTES);

@@ -110,7 +110,7 @@ public final class KplDeaggregator
         return records;
     }
 
-    /** Builds an aggregated record; the inverse of {@link #deaggregate}, used by tests and the benchmark. */
+    /** Builds an aggregated record, the inverse of {@link #deaggregate}: for {@code sluice produce --aggregate} and tests. */
     public static byte[] aggregate(List<UserRecord> records)
     {
         List<String> keys = records.stream().map(UserRecord::partitionKey).distinct().toList();
