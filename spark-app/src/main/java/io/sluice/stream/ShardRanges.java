@@ -31,6 +31,7 @@ final class ShardRanges
         implements RowFold<ShardRanges.PartitionRanges>
 {
     private static final long serialVersionUID = 1L;
+    private static final int MAX_INDEX_DIGITS = 10;
 
     private final int shardField;
     private final int sequenceField;
@@ -97,14 +98,16 @@ final class ShardRanges
         return compareSequence(UTF8String.fromString(left), UTF8String.fromString(right));
     }
 
+    /** Where the sub-record index starts, or the end: looked for from the end, as the index is an int (≤ 10 digits). */
     private static int colon(UTF8String sequence)
     {
-        for (int i = 0; i < sequence.numBytes(); i++) {
+        int end = sequence.numBytes();
+        for (int i = end - 1; i >= Math.max(0, end - 1 - MAX_INDEX_DIGITS); i--) {
             if (sequence.getByte(i) == ':') {
                 return i;
             }
         }
-        return sequence.numBytes();
+        return end;
     }
 
     private static int compareDigits(UTF8String left, int leftFrom, int leftTo, UTF8String right, int rightFrom, int rightTo)
