@@ -104,6 +104,15 @@ final class SluiceMainTest
     }
 
     @Test
+    void aggregatingIntoAFileExitsTwo()
+    {
+        Result result = run("produce", "--aggregate", "--output", "target/never.jsonl");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).startsWith("sluice: --aggregate packs Kinesis records and cannot be used with --output target/never.jsonl: drop one of them");
+        assertThat(java.nio.file.Path.of("target/never.jsonl")).doesNotExist();
+    }
+
+    @Test
     void aBadConfigurationValueTheSourceWouldRefuseExitsTwoNamingTheKey()
     {
         Result result = run("produce", "--set", "source.stream-name=my stream", "--count", "1");
