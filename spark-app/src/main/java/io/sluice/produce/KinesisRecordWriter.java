@@ -23,7 +23,7 @@ import static java.util.Objects.requireNonNull;
  * rejects (throttling, internal errors) are sent again with jittered backoff until they land or the attempts run out.
  *
  * <p>{@link #aggregating} packs the records of each write into KPL aggregates, as the Kinesis Producer Library does:
- * one Kinesis record carries up to {@value #MAX_AGGREGATE_BYTES} bytes of records with the same partition key, in
+ * one Kinesis record carries up to 51,200 bytes of records with the same partition key, in
  * their order, so each lands on the shard it would have alone. A shard takes 1,000 records a second; aggregates
  * carry many events each, and what a stream (or the local stand-in) spends per record is spent once per aggregate.
  */
@@ -34,7 +34,7 @@ public final class KinesisRecordWriter
     private static final long MAX_BYTES_PER_CALL = 5L * 1024 * 1024;
     private static final int MAX_ATTEMPTS = 12;
     // The KPL's default AggregationMaxSize.
-    static final int MAX_AGGREGATE_BYTES = 51_200;
+    private static final int MAX_AGGREGATE_BYTES = 51_200;
 
     private final KinesisClient client;
     private final String streamName;
@@ -89,10 +89,10 @@ public final class KinesisRecordWriter
     }
 
     /**
-     * The records grouped by partition key, each group cut into aggregates of at most {@link #MAX_AGGREGATE_BYTES}
+     * The records grouped by partition key, each group cut into aggregates of at most 51,200
      * bytes of payload; a record that size or larger goes alone, unaggregated, as the KPL sends it.
      */
-    static List<PutRecordsRequestEntry> aggregates(List<ProducedRecord> records)
+    private static List<PutRecordsRequestEntry> aggregates(List<ProducedRecord> records)
     {
         Map<String, List<ProducedRecord>> byKey = new LinkedHashMap<>();
         for (ProducedRecord record : records) {

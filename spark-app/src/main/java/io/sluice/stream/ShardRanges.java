@@ -85,6 +85,11 @@ final class ShardRanges
     {
         int leftColon = colon(left);
         int rightColon = colon(right);
+        if (leftColon == left.numBytes() && rightColon == right.numBytes()) {
+            // Neither is a user record's, the usual case: Spark's word-at-a-time comparison.
+            int byLength = Integer.compare(left.numBytes(), right.numBytes());
+            return byLength != 0 ? byLength : left.compareTo(right);
+        }
         int byNumber = compareDigits(left, 0, leftColon, right, 0, rightColon);
         if (byNumber != 0) {
             return byNumber;
