@@ -109,7 +109,7 @@ public final class MicroBatchProcessor
                 return;
             }
             activity.writing();
-            Dataset<Row> routed = fewerPartitions(materialized, counts.read());
+            Dataset<Row> routed = writeTasks(materialized.rows(), counts.read(), materialized.partitions());
             long mark = System.nanoTime();
             EnforcedBatch onTime = enforcer.split(routed.filter(status().isin(DedupStatus.NEW.name(), DedupStatus.UNKEYED.name())));
             long late = counts.countOf(DedupStatus.LATE);
@@ -123,16 +123,20 @@ public final class MicroBatchProcessor
 
             // Only tables that receive rows are written: an empty append is still a Delta commit, log and all.
             Map<String, Dataset<Row>> silver = new TreeMap<>();
+            // Each table's write gets the tasks its own rows need: a silver table or quarantine holds a part of the
+            // batch, and written in as many tasks as the whole batch it paid each task's cost for a few rows.
+            int batchTasks = (int) Math.min(materialized.partitions(), tasksFor(counts.read()));
             onTime.silver().forEach((table, rows) -> {
-                if (counts.onTimeRowsFor(table) > 0) {
-                    silver.put(table, rows);
+                long tableRows = counts.onTimeRowsFor(table);
+                if (tableRows > 0) {
+                    silver.put(table, writeTasks(rows, tableRows, batchTasks));
                 }
             });
-            boolean anyQuarantined = counts.quarantineCandidates() > 0 || (late > 0 && latePolicy == LatePolicy.QUARANTINE);
+            long quarantineRows = counts.quarantineCandidates() + (latePolicy == LatePolicy.QUARANTINE ? late : 0);
             LakeWriter.Written appended = writer.append(batchId, new LakeWriter.Appends(
                     Optional.of(BronzeRecords.fromRaw(routed, col(ContractEnforcer.INGEST_TIME))),
                     silver,
-                    anyQuarantined ? Optional.of(quarantine) : Optional.empty()));
+                    quarantineRows > 0 ? Optional.of(writeTasks(quarantine, quarantineRows, batchTasks)) : Optional.empty()));
             log.debug("batch {}: bronze, silver and quarantine appended in {} ms", batchId, (System.nanoTime() - mark) / 1_000_000);
 
             Map<String, Long> silverRows = new TreeMap<>();
@@ -161,14 +165,22 @@ public final class MicroBatchProcessor
     }
 
     /**
-     * The batch's rows in as many partitions as its size needs, at most as many as it has: each partition is a write
-     * task per table (a task costs about 15 ms before its first row, deserializing the Hadoop configuration) and a
-     * file in each table partition it has rows for, so a small batch written in two tasks doubled both for nothing.
+     * Rows in as many partitions as their count needs, at most as many as they have: each partition is a write task
+     * (a task costs about 15 ms before its first row, deserializing the Hadoop configuration and generating its
+     * writers' code) and a file in each table partition it has rows for, so a few rows written in two tasks doubled
+     * both for nothing.
+     *
+     * @param partitions the partitions {@code rows} has
      */
-    private static Dataset<Row> fewerPartitions(LocalCheckpoint batch, long records)
+    private static Dataset<Row> writeTasks(Dataset<Row> rows, long count, int partitions)
     {
-        long needed = Math.max(1, (records + ROWS_PER_WRITE_TASK - 1) / ROWS_PER_WRITE_TASK);
-        return needed < batch.partitions() ? batch.rows().coalesce((int) needed) : batch.rows();
+        long needed = tasksFor(count);
+        return needed < partitions ? rows.coalesce((int) needed) : rows;
+    }
+
+    private static long tasksFor(long rows)
+    {
+        return Math.max(1, (rows + ROWS_PER_WRITE_TASK - 1) / ROWS_PER_WRITE_TASK);
     }
 
     /**

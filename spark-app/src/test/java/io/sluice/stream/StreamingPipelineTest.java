@@ -134,13 +134,7 @@ final class StreamingPipelineTest
         // Batches of a few thousand records are written in one task: one file per table partition and commit, not one
         // per partition of the batch (small files are what slows Athena down).
         for (TableSpec table : sluiceLake.tables().silver().values()) {
-            List<Row> split = spark.read().json(table.location() + "/_delta_log/*.json")
-                    .where(col("add").isNotNull())
-                    .groupBy(input_file_name(), col("add.partitionValues"))
-                    .count()
-                    .where(col("count").gt(1))
-                    .collectAsList();
-            assertThat(split).as("commits of " + table.name() + " with more than one file in a partition").isEmpty();
+            assertThat(splitPartitions(table)).as("commits of " + table.name() + " with more than one file in a partition").isEmpty();
         }
 
         assertThat(spark.sql("SELECT count(*) FROM raw_events").first().getLong(0)).isEqualTo(sent.size());
@@ -148,5 +142,54 @@ final class StreamingPipelineTest
         assertThat(totals.getLong(0)).isEqualTo(sent.size());
         assertThat(totals.getLong(1) + totals.getLong(2) + totals.getLong(3)).isEqualTo(sent.size());
         assertThat(totals.getLong(2)).isEqualTo(sent.stream().filter(record -> record.kind() == RecordKind.DUPLICATE).count());
+    }
+    @Test
+    void eachTableIsWrittenInTheTasksItsOwnRowsNeed(@TempDir Path lake)
+            throws Exception
+    {
+        String stream = "pipeline-write-tasks";
+        mock.createStream(stream, 4);
+        // Put before the query starts, so that they are one batch: 24,000 records need two write tasks (20,000 rows a
+        // task), while each silver table's share (about 11,000 serves, as many points) and quarantine's need one.
+        List<ProducedRecord> sent = new TennisFeed(new FeedOptions(11, 8, Instant.parse("2026-11-21T10:00:00Z"), 200,
+                0.05, 0.05, 0, Duration.ZERO, 0.03, 70_000)).take(24_000);
+        try (KinesisRecordWriter writer = new KinesisRecordWriter(KinesisClients.create(mock.clientSettings()), stream)) {
+            writer.write(sent);
+        }
+        Lake sluiceLake = TestLakes.lake(lake, Map.of(
+                "source.endpoint", mock.endpoint().toString(),
+                "source.stream-name", stream,
+                "stream.max-record-bytes", "65536",
+                "spark.shuffle-partitions", "2"));
+        List<BatchReport> reports = new CopyOnWriteArrayList<>();
+        BatchActivity activity = new BatchActivity();
+        StreamingQuery query = new StreamingJob(spark, sluiceLake).start(reports::add, activity);
+        try {
+            StreamHarness.awaitIngested(query, reports, sent.size(), Duration.ofMinutes(3));
+        }
+        finally {
+            GracefulStop.stopBetweenBatches(query, activity);
+        }
+        assertThat(reports).extracting(BatchReport::recordsRead).containsExactly((long) sent.size());
+        assertThat(reports.get(0).balanced()).as(reports.get(0).summaryLine()).isTrue();
+        sluiceLake.registerViews(spark);
+        TestLakes.assertSilverIds(spark, sluiceLake, TestLakes.expectedSilverIds(sent));
+
+        for (TableSpec table : sluiceLake.tables().silver().values()) {
+            assertThat(splitPartitions(table)).as("partitions of " + table.name() + " written by more than one task").isEmpty();
+        }
+        assertThat(splitPartitions(sluiceLake.tables().quarantine())).as("partitions of quarantine written by more than one task").isEmpty();
+        assertThat(splitPartitions(sluiceLake.tables().bronze())).as("bronze's partition, written by two tasks").hasSize(1);
+    }
+
+    /** Per commit of {@code table}, the partitions it added more than one file to: each was written by several tasks. */
+    private List<Row> splitPartitions(TableSpec table)
+    {
+        return spark.read().json(table.location() + "/_delta_log/*.json")
+                .where(col("add").isNotNull())
+                .groupBy(input_file_name(), col("add.partitionValues"))
+                .count()
+                .where(col("count").gt(1))
+                .collectAsList();
     }
 }
