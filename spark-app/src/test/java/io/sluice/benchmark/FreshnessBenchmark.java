@@ -46,8 +46,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * Issue 13's freshness benchmark: how long after its PutRecords call returned an event is queryable in silver.
  *
- * <p>Starts the local Kinesis stand-in and, per rate, a stream sized as a real one would be (one shard per 1,000
- * records/s, at least 2), a fresh lake and the production streaming job ({@link StreamingJob#start(java.util.function.Consumer,
+ * <p>Starts the local Kinesis stand-in and, per rate, a stream sized as a real one would be (a shard per 1,000
+ * Kinesis records/s and per MiB/s, at least 2), a fresh lake and the production streaming job ({@link StreamingJob#start(java.util.function.Consumer,
  * BatchActivity)}, the path of {@code sluice stream}) with the configuration's defaults on {@code local[2]}. Open-loop
  * producers ({@link Producer} over {@link KinesisRecordWriter}, the generator of {@code sluice produce}) put the
  * tennis feed at a fixed rate on a wall-clock schedule, whatever the job does. Per valid event, freshness = when the
@@ -74,7 +74,9 @@ public final class FreshnessBenchmark
     private static final Duration GIVE_UP_BEHIND = Duration.ofSeconds(30);
     private static final Duration STALL_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
+    /** A shard's write limits: 1,000 records and 1 MiB a second. */
     private static final int RECORDS_PER_SHARD = 1_000;
+    private static final long BYTES_PER_SHARD = 1 << 20;
     private static final double RATE_PER_PRODUCER = 2_500;
     private static final int RATE_STEP = 500;
     /** 20 KB oversized records (3% invalid, a sixth of them oversized) keep the feed near 600 bytes a record. */
@@ -86,6 +88,7 @@ public final class FreshnessBenchmark
     private final KinesisMock mock;
     private final BatchTimes batchTimes;
     private final Path work;
+    private final double meanEventBytes = meanEventBytes();
     private int phases;
 
     record Options(boolean quick, boolean aggregate, List<Integer> rates, Duration duration, int searchSteps, Duration searchDuration, Duration warmUp, int cores,
@@ -208,9 +211,10 @@ public final class FreshnessBenchmark
 
     private int run()
     {
-        System.out.printf("freshness benchmark: %s, stand-in %s, trigger %s, max records per shard %,d, %d shuffle partitions%n", options, mock.kind().packageName(),
+        System.out.printf("freshness benchmark: %s, stand-in %s, trigger %s, max records per shard %,d, %d shuffle partitions, %.0f bytes an event%n",
+                options, mock.kind().packageName(),
                 DurationFormat.format(base.value(ConfigKeys.STREAM_TRIGGER_INTERVAL)), base.value(ConfigKeys.SOURCE_MAX_RECORDS_PER_SHARD),
-                base.value(ConfigKeys.SPARK_SHUFFLE_PARTITIONS));
+                base.value(ConfigKeys.SPARK_SHUFFLE_PARTITIONS), meanEventBytes);
         // A first query compiles what every later one reuses (JIT, Spark's generated code, Delta's classes): discarded.
         if (!options.warmUp().isZero()) {
             System.out.printf("%nwarm-up (discarded): %,d events/s for %s%n", options.rates().get(0), DurationFormat.format(options.warmUp()));
@@ -261,6 +265,33 @@ public final class FreshnessBenchmark
     }
 
     /**
+     * The shards a real stream would need for {@code rate} events a second: enough for both of a shard's write limits.
+     * Aggregated, dozens of events share a Kinesis record of up to 50 KiB, so the byte limit binds long before the
+     * record limit does.
+     */
+    private int shardsFor(int rate)
+    {
+        long forBytes = (long) Math.ceil(rate * meanEventBytes / BYTES_PER_SHARD);
+        long forRecords = options.aggregate() ? 0 : (rate + RECORDS_PER_SHARD - 1) / RECORDS_PER_SHARD;
+        return (int) Math.max(2, Math.max(forBytes, forRecords));
+    }
+
+    /** The producers' feed: 5% re-sends, 5% out of order, 3% invalid, no late events. */
+    private static FeedOptions feedOptions(long seed, Instant startTime, double eventsPerSecond)
+    {
+        return new FeedOptions(seed, 8, startTime, eventsPerSecond, 0.05, 0.05, 0, Duration.ZERO, 0.03, OVERSIZED_BYTES);
+    }
+
+    /** The mean payload size of the producers' feed, over a sample of it. */
+    private static double meanEventBytes()
+    {
+        return new TennisFeed(feedOptions(1, Instant.now(), 1_000)).take(20_000).stream()
+                .mapToInt(record -> record.payload().length)
+                .average()
+                .orElseThrow();
+    }
+
+    /**
      * One rate: a new stream, lake and query; produce for {@code warmUp} and then {@code duration}; wait until every
      * record is read; measure the events put after the warm-up, and check every event of the phase.
      */
@@ -268,7 +299,7 @@ public final class FreshnessBenchmark
     {
         int index = ++phases;
         String stream = "freshness-" + index;
-        int shards = Math.max(2, (rate + RECORDS_PER_SHARD - 1) / RECORDS_PER_SHARD);
+        int shards = shardsFor(rate);
         mock.createStream(stream, shards);
         Path directory = work.resolve("phase-" + index);
         Lake lake = Lake.of(base.with(Map.of(
@@ -361,7 +392,7 @@ public final class FreshnessBenchmark
                 KinesisRecordWriter writer = options.aggregate() ? KinesisRecordWriter.aggregating(client, stream) : new KinesisRecordWriter(client, stream);
                 PutLog producerLog = log == null ? new PutLog(writer) : log.sharing(writer);
                 log = log == null ? producerLog : log;
-                FeedOptions feed = new FeedOptions(1_000 + i, 8, startTime, perProducer, 0.05, 0.05, 0, Duration.ZERO, 0.03, OVERSIZED_BYTES);
+                FeedOptions feed = feedOptions(1_000 + i, startTime, perProducer);
                 running.add(CompletableFuture.supplyAsync(() -> {
                     try (producerLog) {
                         return new Producer(new TennisFeed(feed), producerLog).run(Optional.empty(), Optional.of(duration), perProducer, sent -> { });
