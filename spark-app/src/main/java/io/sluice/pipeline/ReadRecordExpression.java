@@ -1,7 +1,6 @@
 package io.sluice.pipeline;
 
 import org.apache.spark.sql.Column;
-import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.classic.ExpressionUtils;
 import org.apache.spark.sql.types.DataType;
@@ -12,7 +11,7 @@ import java.io.Serial;
  * {@link RecordReader} as a Catalyst expression over the payload bytes: the record struct is built straight into
  * Spark's internal row format, with no Java UDF (whose arguments and result go through object converters per row) and
  * no encoder. With {@link StructBytes}, the pipeline's use of Spark's internal expression API, a narrow one (an
- * expression with one child, evaluated by Spark's generated code through {@link OneChildExpression}'s fallback); the
+ * expression with one child, which Spark's generated code calls through {@link OneChildExpression}); the
  * build keeps it to these.
  */
 final class ReadRecordExpression
@@ -50,9 +49,9 @@ final class ReadRecordExpression
 
     /** A null payload is read too: it is a record to quarantine, not a null record. */
     @Override
-    public Object eval(InternalRow input)
+    public Object apply(Object payload)
     {
-        return reader.read((byte[]) child().eval(input));
+        return reader.read((byte[]) payload);
     }
 
     @Override

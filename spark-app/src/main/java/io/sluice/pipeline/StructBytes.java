@@ -68,12 +68,12 @@ final class StructBytes
         }
 
         @Override
-        public Object eval(InternalRow input)
+        public Object apply(Object struct)
         {
-            InternalRow value = (InternalRow) child().eval(input);
-            if (value == null) {
+            if (struct == null) {
                 return null;
             }
+            InternalRow value = (InternalRow) struct;
             if (value instanceof UnsafeRow unsafe) {
                 // A struct inside a row is a view of the row's buffer: its bytes are self-contained (offsets relative
                 // to the struct), so they are copied as they are.
@@ -126,12 +126,12 @@ final class StructBytes
         }
 
         @Override
-        public Object eval(InternalRow input)
+        public Object apply(Object bytes)
         {
-            byte[] value = (byte[]) child().eval(input);
-            if (value == null) {
+            if (bytes == null) {
                 return null;
             }
+            byte[] value = (byte[]) bytes;
             UnsafeRow struct = new UnsafeRow(schema.size());
             struct.pointTo(value, value.length);
             return struct;

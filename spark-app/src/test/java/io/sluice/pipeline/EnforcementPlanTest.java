@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -56,6 +57,19 @@ class EnforcementPlanTest
 
         assertThat(count(filtered, READ)).isEqualTo(1);
         assertThat(count(filtered.select(EnvelopeColumns.EVENT_ID), READ)).isEqualTo(1);
+    }
+
+    @Test
+    void theReadRunsInWholeStageGeneratedCode()
+    {
+        Dataset<Row> parsed = new ContractEnforcer(Contracts.registry()).parse(raw());
+        // Outside it, its Project copied each row, payload and all, into a buffer of its own and generated its
+        // projection's code again in every task.
+        String plan = parsed.queryExecution().executedPlan().treeString();
+        List<String> reads = plan.lines().filter(line -> line.contains(READ)).toList();
+
+        assertThat(reads).isNotEmpty().allSatisfy(line -> assertThat(line).as(plan).containsPattern("^[ :|+-]*\\*\\(\\d+\\) Project"));
+        assertThat(parsed.select(EnvelopeColumns.EVENT_ID).collectAsList()).hasSize(4).allSatisfy(row -> assertThat(row.getString(0)).isNotNull());
     }
 
     /** Not a local relation of literals: the optimizer would evaluate those while planning and leave nothing to count. */

@@ -55,6 +55,34 @@ final class StructBytesTest
     }
 
     @Test
+    void interpretedAndGeneratedCodeAgree(ExtensionContext context)
+    {
+        SparkSession spark = SharedSpark.session(context);
+        Dataset<Row> rows = spark.range(0, 200, 1, 2).select(col("id"),
+                when(col("id").mod(7).equalTo(0), lit(null)).otherwise(struct(col("id").cast("string").as("text"), array(col("id")).as("ids"))).as("record"));
+        StructType schema = (StructType) rows.schema().apply("record").dataType();
+        List<Row> expected = sorted(rows.collectAsList());
+        List<Row> generated = sorted(rows.withColumn("record", StructBytes.pack(col("record"), schema))
+                .withColumn("record", StructBytes.unpack(col("record"), schema))
+                .collectAsList());
+
+        // Spark evaluates expressions without generated code when compiling fails, and where it generates none.
+        spark.conf().set("spark.sql.codegen.wholeStage", "false");
+        spark.conf().set("spark.sql.codegen.factoryMode", "NO_CODEGEN");
+        try {
+            List<Row> interpreted = sorted(rows.withColumn("record", StructBytes.pack(col("record"), schema))
+                    .withColumn("record", StructBytes.unpack(col("record"), schema))
+                    .collectAsList());
+            assertThat(generated).isEqualTo(expected);
+            assertThat(interpreted).isEqualTo(expected);
+        }
+        finally {
+            spark.conf().unset("spark.sql.codegen.wholeStage");
+            spark.conf().unset("spark.sql.codegen.factoryMode");
+        }
+    }
+
+    @Test
     void packsAStructBuiltByAnotherExpression(ExtensionContext context)
     {
         SparkSession spark = SharedSpark.session(context);
