@@ -3,6 +3,7 @@ package io.sluice.stream;
 import io.sluice.sink.ShardRange;
 import io.sluice.spark.RowFold;
 import io.sluice.table.RawRecordColumns;
+import io.sluice.table.SequenceNumbers;
 
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
@@ -31,7 +32,6 @@ final class ShardRanges
         implements RowFold<ShardRanges.PartitionRanges>
 {
     private static final long serialVersionUID = 1L;
-    private static final int MAX_INDEX_DIGITS = 10;
 
     private final int shardField;
     private final int sequenceField;
@@ -74,54 +74,6 @@ final class ShardRanges
             throw new IllegalArgumentException("Invalid batch schema: column %s is %s, not a string".formatted(name, schema.fields()[field].dataType().simpleString()));
         }
         return field;
-    }
-
-    /**
-     * Sequence numbers are decimal strings of up to 56 digits; a KPL user record's is its aggregate's, a colon and its
-     * index in the aggregate ({@code KinesisPartitionReader}). Each part compares as a number: by length, then digit by
-     * digit, so "100" follows "9" and "499:12" precedes "500:9".
-     */
-    private static int compareSequence(UTF8String left, UTF8String right)
-    {
-        int leftColon = colon(left);
-        int rightColon = colon(right);
-        if (leftColon == left.numBytes() && rightColon == right.numBytes()) {
-            // Neither is a user record's, the usual case: Spark's word-at-a-time comparison.
-            int byLength = Integer.compare(left.numBytes(), right.numBytes());
-            return byLength != 0 ? byLength : left.compareTo(right);
-        }
-        int byNumber = compareDigits(left, 0, leftColon, right, 0, rightColon);
-        if (byNumber != 0) {
-            return byNumber;
-        }
-        return compareDigits(left, Math.min(leftColon + 1, left.numBytes()), left.numBytes(),
-                right, Math.min(rightColon + 1, right.numBytes()), right.numBytes());
-    }
-
-    private static int compareSequence(String left, String right)
-    {
-        return compareSequence(UTF8String.fromString(left), UTF8String.fromString(right));
-    }
-
-    /** Where the sub-record index starts, or the end: looked for from the end, as the index is an int (≤ 10 digits). */
-    private static int colon(UTF8String sequence)
-    {
-        int end = sequence.numBytes();
-        for (int i = end - 1; i >= Math.max(0, end - 1 - MAX_INDEX_DIGITS); i--) {
-            if (sequence.getByte(i) == ':') {
-                return i;
-            }
-        }
-        return end;
-    }
-
-    private static int compareDigits(UTF8String left, int leftFrom, int leftTo, UTF8String right, int rightFrom, int rightTo)
-    {
-        int order = Integer.compare(leftTo - leftFrom, rightTo - rightFrom);
-        for (int i = 0; order == 0 && i < leftTo - leftFrom; i++) {
-            order = Byte.compare(left.getByte(leftFrom + i), right.getByte(rightFrom + i));
-        }
-        return order;
     }
 
     private static String nullToEmpty(String value)
@@ -191,10 +143,10 @@ final class ShardRanges
             if (sequence == null) {
                 return;
             }
-            if (first == null || compareSequence(sequence, first) < 0) {
+            if (first == null || SequenceNumbers.compare(sequence, first) < 0) {
                 first = sequence.clone();
             }
-            if (last == null || compareSequence(sequence, last) > 0) {
+            if (last == null || SequenceNumbers.compare(sequence, last) > 0) {
                 last = sequence.clone();
             }
         }
@@ -219,7 +171,7 @@ final class ShardRanges
             if (left == null || right == null) {
                 return left == null ? right : left;
             }
-            return compareSequence(left, right) <= 0 ? left : right;
+            return SequenceNumbers.compare(left, right) <= 0 ? left : right;
         }
 
         private static String higher(String left, String right)
@@ -227,7 +179,7 @@ final class ShardRanges
             if (left == null || right == null) {
                 return left == null ? right : left;
             }
-            return compareSequence(left, right) >= 0 ? left : right;
+            return SequenceNumbers.compare(left, right) >= 0 ? left : right;
         }
     }
 }

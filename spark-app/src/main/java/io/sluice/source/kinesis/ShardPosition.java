@@ -4,7 +4,6 @@ import software.amazon.awssdk.services.kinesis.model.GetShardIteratorRequest;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 import java.io.Serializable;
-import java.math.BigInteger;
 import java.time.Instant;
 
 import static java.util.Objects.requireNonNull;
@@ -81,14 +80,5 @@ public record ShardPosition(Kind kind, String sequenceNumber, long timestampMill
             }
         }
         return true;
-    }
-
-    /** Kinesis sequence numbers are decimal strings of varying length: compare them as numbers. */
-    static int compareSequenceNumbers(String left, String right)
-    {
-        if (left.length() != right.length()) {
-            return new BigInteger(left).compareTo(new BigInteger(right));
-        }
-        return left.compareTo(right);
     }
 }

@@ -1,5 +1,7 @@
 package io.sluice.source.kinesis;
 
+import io.sluice.table.SequenceNumbers;
+
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
@@ -221,7 +223,7 @@ final class ShardReader
             }
             List<Record> page = new ArrayList<>(response.records().size());
             for (Record record : response.records()) {
-                int comparison = ShardPosition.compareSequenceNumbers(record.sequenceNumber(), endSequenceNumber);
+                int comparison = SequenceNumbers.compare(record.sequenceNumber(), endSequenceNumber);
                 if (comparison > 0) {
                     done = true;
                     return page;

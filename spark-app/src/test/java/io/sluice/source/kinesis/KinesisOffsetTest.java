@@ -56,13 +56,4 @@ final class KinesisOffsetTest
         assertThatThrownBy(() -> KinesisOffset.fromJson("not json"))
                 .hasMessageStartingWith("Invalid Kinesis offset: not json: ");
     }
-
-    @Test
-    void comparesSequenceNumbersNumerically()
-    {
-        assertThat(ShardPosition.compareSequenceNumbers("9", "10")).isNegative();
-        assertThat(ShardPosition.compareSequenceNumbers("100", "99")).isPositive();
-        assertThat(ShardPosition.compareSequenceNumbers("49590338271490256608559692538361571095921575989136588898",
-                "49590338271490256608559692538361571095921575989136588898")).isZero();
-    }
 }
